@@ -1,0 +1,217 @@
+"""Linguistic cues of one sentence: what explains a label.
+
+The same cue list feeds the classifier's features and the API's ``cues`` explanations, so what
+the model sees and what it shows are one thing. With a spaCy parse, clause membership and the
+French conditional mood come from syntax and morphology; without one (fast mode), from surface
+heuristics.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from training.lexicon import Match, get_lexicon, normalise, word_tokens
+
+CUE_TYPES = (
+    "reporting_verb", "according_to", "unnamed_source", "hedge", "booster",
+    "conditional", "quote", "question", "furniture",
+)
+
+# Clause openers: a cue after one of these (and before the next clause break) is in a
+# subordinate clause. Grammar words, not lexicon content.
+SUBORDINATORS = {
+    "fr": {"que", "qu", "qui", "dont", "lorsque", "lorsqu", "quand", "puisque", "puisqu",
+           "parce", "car", "si", "s", "afin", "bien", "quoique", "où", "en", "tandis", "alors"},
+    "en": {"that", "who", "whom", "which", "whose", "when", "while", "because", "although",
+           "though", "if", "since", "after", "before", "as", "where", "unless", "whereas"},
+}
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014«»\"\u201c\u201d]")
+# French conditional: -rais/-rait/-raient/-rions/-riez on a verb ("aurait", "viendrait").
+_FR_CONDITIONAL = re.compile(r"^\w+r(?:ais|ait|aient|ions|iez)$")
+_FR_NOT_CONDITIONAL = re.compile(r"(?:trait|traits|rais|vrai|vrais|frais|marais|portrait)$")
+_QUOTE_PAIRS = {"«": "»", "\u201c": "\u201d", '"': '"', "\u201e": "\u201c"}
+_SI_START = re.compile(r"^\W*(?:s'|si |même si |had |if |were )", re.IGNORECASE)
+
+
+@dataclass
+class Cue:
+    type: str
+    text: str
+    start: int
+    end: int
+    lemma: str = ""
+    stance: str = ""
+    subkind: str = ""
+    main_clause: bool = True
+
+    def to_json(self) -> dict:
+        out = {"text": self.text, "type": self.type, "start": self.start, "end": self.end,
+               "main_clause": self.main_clause}
+        if self.lemma:
+            out["lemma"] = self.lemma
+        if self.stance:
+            out["stance"] = self.stance
+        if self.subkind:
+            out["subkind"] = self.subkind
+        return out
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Quoted stretches, marks included; an unclosed quote runs to the end of the sentence."""
+    spans, i, n = [], 0, len(text)
+    while i < n:
+        close = _QUOTE_PAIRS.get(text[i])
+        if close is None:
+            i += 1
+            continue
+        j = text.find(close, i + 1)
+        if j == -1:
+            # Unclosed opening quote: a quote continuing across sentences.
+            if text[i] != '"' or i < 3:
+                spans.append((i, n))
+            break
+        spans.append((i, j + 1))
+        i = j + 1
+    # A closing mark with no opener at the start: the end of a multi-sentence quote.
+    if not spans:
+        for mark in ("»", "\u201d"):
+            k = text.find(mark)
+            if k > 0:
+                spans.append((0, k + 1))
+                break
+    return spans
+
+
+def _heuristic_main(tokens, idx: int, text: str, lang: str) -> bool:
+    """No parse: a cue is subordinate if a clause opener precedes it within its clause."""
+    subs = SUBORDINATORS[lang]
+    start_char = tokens[idx][1]
+    for j in range(idx - 1, max(-1, idx - 8), -1):
+        tok, s, e = tokens[j]
+        if _CLAUSE_BREAK.search(text, e, start_char):
+            return True
+        if tok in subs:
+            return False
+    return True
+
+
+def _clause_head(tok):
+    while tok.dep_ != "ROOT" and tok.head is not tok and (
+        tok.pos_ not in ("VERB",) or tok.dep_.split(":")[0] in ("aux", "cop", "fixed")
+    ):
+        tok = tok.head
+    return tok
+
+
+def _parse_main(tok) -> bool:
+    """Parse: the cue's clause hangs from the root through coordination or parataxis only."""
+    if tok.pos_ in ("VERB", "AUX") and tok.i > 0:
+        prev = tok.doc[tok.i - 1].lower_
+        if prev == "en" and "Part" in tok.morph.get("VerbForm"):
+            return False  # French gerund: "en prétextant que ..."
+    head = _clause_head(tok)
+    seen = 0
+    while head.dep_ != "ROOT" and head.head is not head and seen < 50:
+        if head.dep_.split(":")[0] in ("conj", "parataxis", "dep", "appos"):
+            head = _clause_head(head.head)
+            seen += 1
+            continue
+        return False
+    return True
+
+
+def _token_at(doc, start: int):
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def find_cues(text: str, lang: str, doc=None) -> list[Cue]:
+    """All cues of one sentence, offsets into ``text``. ``doc`` is its spaCy parse, if any."""
+    lex = get_lexicon(lang)
+    norm = normalise(text)
+    tokens = word_tokens(norm)
+    cues: list[Cue] = []
+
+    def main_of(m_first: int, char_start: int) -> bool:
+        if doc is not None:
+            tok = _token_at(doc, char_start)
+            if tok is not None:
+                return _parse_main(tok)
+        return _heuristic_main(tokens, m_first, norm, lang)
+
+    matches: list[Match] = lex.match(tokens)
+    matched_chars = set()
+    for m in matches:
+        e = m.entry
+        cues.append(Cue(e.kind, text[m.start:m.end], m.start, m.end, lemma=e.lemma,
+                        stance=e.stance if e.kind in ("reporting_verb", "according_to", "unnamed_source") else "",
+                        subkind=e.subkind, main_clause=main_of(m.first, m.start)))
+        matched_chars.add(m.start)
+
+    if doc is not None:
+        # Reporting verbs the surface forms missed, found by lemma.
+        for tok in doc:
+            if tok.pos_ == "VERB" and tok.idx not in matched_chars:
+                entry = lex.verbs_by_lemma.get(tok.lemma_.lower())
+                if entry is not None:
+                    cues.append(Cue("reporting_verb", text[tok.idx:tok.idx + len(tok)], tok.idx,
+                                    tok.idx + len(tok), lemma=entry.lemma, stance=entry.stance,
+                                    main_clause=_parse_main(tok)))
+                    matched_chars.add(tok.idx)
+
+    cues.extend(_conditional_cues(text, norm, tokens, lang, doc, matched_chars, main_of))
+
+    for s, e in quote_spans(norm):
+        cues.append(Cue("quote", text[s:e], s, e, main_clause=True))
+
+    stripped = norm.rstrip(" \t»\"\u201d)")
+    if stripped.endswith("?"):
+        q = len(stripped) - 1
+        cues.append(Cue("question", "?", q, q + 1))
+
+    furn = lex.furniture_prefix(tokens)
+    if furn is not None and len(tokens) <= 12:
+        cues.append(Cue("furniture", text[furn.start:furn.end], furn.start, furn.end))
+
+    cues.sort(key=lambda c: (c.start, c.end))
+    return cues
+
+
+def _conditional_cues(text, norm, tokens, lang, doc, matched_chars, main_of) -> list[Cue]:
+    if lang != "fr":
+        return []
+    out = []
+    if doc is not None:
+        for tok in doc:
+            is_cnd = "Cnd" in tok.morph.get("Mood")
+            if not is_cnd and tok.pos_ in ("VERB", "AUX"):
+                low = tok.lower_
+                is_cnd = bool(_FR_CONDITIONAL.match(low)) and not _FR_NOT_CONDITIONAL.search(low)
+            if is_cnd and tok.idx not in matched_chars:
+                out.append(Cue("conditional", text[tok.idx:tok.idx + len(tok)], tok.idx,
+                               tok.idx + len(tok), main_clause=_parse_main(tok)))
+        return out
+    for i, (tok, s, e) in enumerate(tokens):
+        if s in matched_chars:
+            continue
+        if _FR_CONDITIONAL.match(tok) and not _FR_NOT_CONDITIONAL.search(tok):
+            out.append(Cue("conditional", text[s:e], s, e, main_clause=main_of(i, s)))
+    return out
+
+
+def starts_with_condition(text: str) -> bool:
+    """An opening "si/if/had" clause: the frame of hypotheticals and counterfactuals."""
+    return bool(_SI_START.match(normalise(text)))
+
+
+def cues_to_json(cues: list[Cue], offset: int = 0) -> list[dict]:
+    out = []
+    for c in cues:
+        d = c.to_json()
+        d["start"] += offset
+        d["end"] += offset
+        out.append(d)
+    return out
+
+
+__all__ = ["Cue", "CUE_TYPES", "find_cues", "quote_spans", "starts_with_condition", "cues_to_json", "asdict"]

@@ -1,0 +1,173 @@
+"""Sentence -> features, and the scikit-learn pipeline that turns them into a calibrated label.
+
+Word and character n-grams learn the vocabulary of a language; the cue features (from the
+lexicons, the conditional mood and the parse) carry what generalises across topics: whether a
+reporting verb or a hedge governs the main clause or only a subordinate one.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from training.cues import find_cues, quote_spans, starts_with_condition
+from training.lexicon import normalise, word_tokens
+
+LABELS = ("asserted", "attributed", "hedged", "none")
+
+CUE_FEATURES = (
+    "rv_main", "rv_sub", "rv_main_neutral", "rv_main_endorsing", "rv_main_distancing",
+    "rv_main_denial", "rv_after_quote", "rv_first_token", "rv_last_tokens",
+    "according_main", "according_sub", "according_start", "unnamed_main", "unnamed_sub",
+    "hedge_main_modal", "hedge_main_forecast", "hedge_main_adverb", "hedge_main_verb",
+    "hedge_main_frame", "hedge_sub", "booster",
+    "cond_main", "cond_sub", "cond_with_condition_clause", "condition_clause",
+    "quote_any", "quote_share", "quote_start", "quote_whole", "quote_unclosed",
+    "question", "furniture", "imperative", "no_finite_verb", "colon_prefix", "colon_end",
+    "first_person", "log_tokens", "short",
+)
+_FIRST_PERSON = {"fr": {"je", "j", "nous", "me", "m", "moi", "notre", "nos", "mon", "ma", "mes"},
+                 "en": {"i", "we", "me", "us", "my", "our"}}
+
+
+def sentence_features(text: str, lang: str, doc=None, cues=None) -> np.ndarray:
+    """The cue feature vector of one sentence, in ``CUE_FEATURES`` order."""
+    if cues is None:
+        cues = find_cues(text, lang, doc)
+    norm = normalise(text)
+    tokens = word_tokens(norm)
+    n_tok = max(len(tokens), 1)
+    f = dict.fromkeys(CUE_FEATURES, 0.0)
+    quotes = quote_spans(norm)
+    last_quote_end = max((e for _, e in quotes), default=-1)
+    for c in cues:
+        t, main = c.type, c.main_clause
+        if t == "reporting_verb":
+            if main:
+                f["rv_main"] = 1.0
+                f["rv_main_" + (c.stance or "neutral")] = 1.0
+            else:
+                f["rv_sub"] = 1.0
+            if last_quote_end != -1 and c.start >= last_quote_end:
+                f["rv_after_quote"] = 1.0
+            if tokens and c.start == tokens[0][1]:
+                f["rv_first_token"] = 1.0
+            if tokens and c.end >= tokens[max(0, len(tokens) - 4)][1]:
+                f["rv_last_tokens"] = 1.0
+        elif t == "according_to":
+            f["according_main" if main else "according_sub"] = 1.0
+            if tokens and c.start <= tokens[min(2, len(tokens) - 1)][1]:
+                f["according_start"] = 1.0
+        elif t == "unnamed_source":
+            f["unnamed_main" if main else "unnamed_sub"] = 1.0
+        elif t == "hedge":
+            if main:
+                f["hedge_main_" + (c.subkind if c.subkind in ("modal", "forecast", "adverb", "verb", "frame") else "adverb")] = 1.0
+            else:
+                f["hedge_sub"] = 1.0
+        elif t == "booster":
+            f["booster"] = 1.0
+        elif t == "conditional":
+            f["cond_main" if main else "cond_sub"] = 1.0
+        elif t == "question":
+            f["question"] = 1.0
+        elif t == "furniture":
+            f["furniture"] = 1.0
+    if quotes:
+        f["quote_any"] = 1.0
+        inside = sum(e - s for s, e in quotes)
+        f["quote_share"] = inside / max(len(norm.strip()), 1)
+        first_char = len(norm) - len(norm.lstrip())
+        f["quote_start"] = float(quotes[0][0] <= first_char)
+        f["quote_whole"] = float(f["quote_share"] > 0.85)
+        f["quote_unclosed"] = float(quotes[-1][1] == len(norm) and norm.rstrip()[-1:] not in "»\u201d\"")
+    if starts_with_condition(text):
+        f["condition_clause"] = 1.0
+        if f["cond_main"] or f["hedge_main_modal"]:
+            f["cond_with_condition_clause"] = 1.0
+    head = norm[:40]
+    f["colon_prefix"] = float(" : " in head or ": " in head[:30])
+    f["colon_end"] = float(norm.rstrip().endswith(":"))
+    first_person = _FIRST_PERSON[lang]
+    f["first_person"] = float(any(tok in first_person for tok, s, e in tokens
+                                  if not any(qs <= s < qe for qs, qe in quotes)))
+    f["log_tokens"] = math.log1p(len(tokens)) / 4.0
+    f["short"] = float(len(tokens) <= 4)
+    if doc is not None:
+        f["no_finite_verb"] = float(not any("Fin" in t.morph.get("VerbForm") or t.tag_ in ("VBD", "VBZ", "VBP", "MD")
+                                            for t in doc))
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        if root is not None:
+            if lang == "fr":
+                f["imperative"] = float("Imp" in root.morph.get("Mood"))
+            else:
+                f["imperative"] = float(root.tag_ == "VB" and root.i == 0
+                                        and not any(c.dep_.startswith("nsubj") for c in root.children))
+    del n_tok
+    return np.fromiter((f[name] for name in CUE_FEATURES), dtype=np.float64, count=len(CUE_FEATURES))
+
+
+class CueFeatures(TransformerMixin, BaseEstimator):
+    """Cue features of raw sentences of one language.
+
+    ``use_parse`` adds the spaCy parse (main vs subordinate clause, mood); without it the
+    transformer is a pure lexicon scan, fast enough for bulk scoring.
+    """
+
+    def __init__(self, lang: str = "fr", use_parse: bool = True):
+        self.lang = lang
+        self.use_parse = use_parse
+
+    def fit(self, X, y=None):
+        self.n_features_out_ = len(CUE_FEATURES)
+        return self
+
+    def transform(self, X):
+        texts = list(X)
+        docs = None
+        if self.use_parse:
+            from training.nlp import parse
+
+            docs = parse(texts, self.lang)
+        rows = [sentence_features(t, self.lang, docs[i] if docs else None) for i, t in enumerate(texts)]
+        mat = np.vstack(rows) if rows else np.zeros((0, len(CUE_FEATURES)))
+        return sparse.csr_matrix(mat)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray([f"cue__{n}" for n in CUE_FEATURES], dtype=object)
+
+
+def _word_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(lowercase=True, preprocessor=_preprocess, token_pattern=r"(?u)\b\w+\b|[«»“”\"?:!]",
+                           ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
+
+
+def _char_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(lowercase=True, preprocessor=_preprocess, analyzer="char_wb",
+                           ngram_range=(2, 4), min_df=2, sublinear_tf=True, max_features=60000,
+                           dtype=np.float32)
+
+
+def _preprocess(text: str) -> str:
+    return normalise(text).lower()
+
+
+def build_pipeline(lang: str, use_parse: bool = True, C: float = 4.0, cue_weight: float = 1.5,
+                   seed: int = 0) -> Pipeline:
+    """Text -> (word n-grams | char n-grams | cue features) -> calibrated logistic regression."""
+    features = FeatureUnion(
+        [("words", _word_vectorizer()), ("chars", _char_vectorizer()),
+         ("cues", CueFeatures(lang=lang, use_parse=use_parse))],
+        transformer_weights={"words": 1.0, "chars": 1.0, "cues": cue_weight},
+    )
+    base = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
+    clf = CalibratedClassifierCV(base, method="sigmoid",
+                                 cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=seed))
+    return Pipeline([("features", features), ("clf", clf)])
