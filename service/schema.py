@@ -1,0 +1,224 @@
+"""Request and response shapes (pydantic), and the OpenAPI 3.1 document built from them.
+
+Requests are validated by these models; responses are documented by them and the test suite
+checks real responses against the generated document, so docs and behaviour cannot drift.
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+LabelName = Literal["asserted", "attributed", "hedged", "none"]
+MAX_SENTENCES_PER_SCORE = 1000
+MAX_SENTENCE_CHARS = 5000
+
+
+class AnalyzeRequest(BaseModel):
+    """A news text to analyse."""
+
+    model_config = ConfigDict(extra="ignore")
+    text: StrictStr = Field(description="The article text; line breaks end sentences.",
+                            examples=["Syrie : l'armée dément la prise d'Abou Kamal par Daech"])
+    lang: StrictStr = Field("auto", description='"fr", "en" or "auto" (detected).')
+
+
+class ScoreRequest(BaseModel):
+    """Sentences already split by the caller."""
+
+    model_config = ConfigDict(extra="ignore")
+    sentences: list[StrictStr] = Field(description=f"Up to {MAX_SENTENCES_PER_SCORE} sentences.")
+    lang: StrictStr = Field("auto", description='"fr", "en" or "auto" (detected on all sentences).')
+    mode: Literal["full", "fast"] = Field("full", description="fast skips the parse features.")
+
+
+class Scores(BaseModel):
+    asserted: float
+    attributed: float
+    hedged: float
+    none: float
+
+
+class Cue(BaseModel):
+    text: str
+    type: Literal["reporting_verb", "according_to", "unnamed_source", "hedge", "booster",
+                  "conditional", "quote", "question", "furniture"]
+    start: int
+    end: int
+    main_clause: bool
+    lemma: Optional[str] = None
+    stance: Optional[str] = None
+    subkind: Optional[str] = None
+
+
+class Span(BaseModel):
+    text: str
+    start: int
+    end: int
+
+
+class CueSpan(Span):
+    lemma: str
+
+
+class Attribution(BaseModel):
+    type: Literal["direct_quote", "indirect", "according_to", "unnamed_source"]
+    source: Optional[Span]
+    cue: CueSpan
+    stance: Literal["neutral", "endorsing", "distancing", "denial"]
+    content: Optional[Span]
+    main_clause: bool
+
+
+class SentenceResult(BaseModel):
+    index: int
+    text: str
+    start: int
+    end: int
+    label: LabelName
+    scores: Scores
+    cues: list[Cue]
+    attributions: list[Attribution]
+
+
+class SourceSummary(BaseModel):
+    name: str
+    mentions: list[Span]
+    claims: int
+    sentences: list[int]
+    cues: list[str]
+    stances: dict[str, int]
+
+
+class ClaimAsFact(BaseModel):
+    index: int
+    text: str
+    score: float
+
+
+class Summary(BaseModel):
+    sentences: int
+    counts: dict[str, int]
+    shares: dict[str, float]
+    sources: list[SourceSummary]
+    claims_as_fact: list[ClaimAsFact]
+
+
+class ModelRef(BaseModel):
+    name: str
+    version: str
+
+
+class AnalyzeResponse(BaseModel):
+    lang: Literal["fr", "en"]
+    detected: bool = Field(description="true when lang was detected from the text")
+    model: ModelRef
+    sentences: list[SentenceResult]
+    summary: Summary
+
+
+class ScoreResult(BaseModel):
+    label: LabelName
+    scores: Scores
+
+
+class ScoreResponse(BaseModel):
+    lang: Literal["fr", "en"]
+    model: ModelRef
+    results: list[ScoreResult]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: Optional[str] = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "loading", "unavailable"]
+    model: Optional[ModelRef] = None
+
+
+class ModelCard(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+    version: str
+    created: str
+    labels: list[str]
+    languages: list[str]
+    training_data: dict
+    metrics: dict
+
+
+_ERRORS = {
+    "400": "Malformed JSON, a missing or wrong-typed field, or empty text.",
+    "413": "Body over the size limit, or too many sentences.",
+    "415": "Content-Type is not application/json.",
+    "422": "Unsupported language.",
+}
+
+
+def _json_body(model: type[BaseModel]) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+
+
+def _resp(description: str, model: type[BaseModel] | None) -> dict:
+    if model is None:
+        return {"description": description}
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+
+
+def _errors(*codes: str) -> dict:
+    return {code: _resp(_ERRORS[code], ErrorResponse) for code in codes}
+
+
+def openapi_document(version: str = "1.0.0") -> dict:
+    """The OpenAPI 3.1 document of every endpoint."""
+    models = [AnalyzeRequest, ScoreRequest, AnalyzeResponse, ScoreResponse, ErrorResponse,
+              HealthResponse, ModelCard]
+    components: dict = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, sub in schema.pop("$defs", {}).items():
+            components[name] = sub
+        components[model.__name__] = schema
+    paths = {
+        "/v1/analyze": {"post": {
+            "summary": "Split a text into sentences and say how each presents its claim",
+            "operationId": "analyze", "requestBody": _json_body(AnalyzeRequest),
+            "responses": {"200": _resp("Per-sentence labels, scores, cues and attributions; article summary.",
+                                       AnalyzeResponse), **_errors("400", "413", "415", "422"),
+                          "503": _resp("The model is not loaded yet.", ErrorResponse)}}},
+        "/v1/score": {"post": {
+            "summary": "Label sentences that the caller split", "operationId": "score",
+            "requestBody": _json_body(ScoreRequest),
+            "responses": {"200": _resp("One result per sentence, in input order.", ScoreResponse),
+                          **_errors("400", "413", "415", "422"),
+                          "503": _resp("The model is not loaded yet.", ErrorResponse)}}},
+        "/v1/health/live": {"get": {"summary": "The process is up", "operationId": "live",
+                                    "responses": {"200": _resp("Alive.", HealthResponse)}}},
+        "/v1/health/ready": {"get": {"summary": "The model is loaded and requests can be served",
+                                     "operationId": "ready",
+                                     "responses": {"200": _resp("Ready.", HealthResponse),
+                                                   "503": _resp("Not ready.", HealthResponse)}}},
+        "/v1/model": {"get": {"summary": "The model card of the served model", "operationId": "model",
+                              "responses": {"200": _resp("Model card.", ModelCard),
+                                            "503": _resp("The model is not loaded yet.", ErrorResponse)}}},
+        "/v1/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
+                                     "responses": {"200": {"description": "OpenAPI 3.1 document.",
+                                                           "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Media framing and stance analysis API", "version": version,
+                 "description": "How news text presents its claims: asserted, attributed, hedged or none; "
+                                "who is quoted, through which verb, and with which stance."},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {"schemas": components},
+    }
