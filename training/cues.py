@@ -25,6 +25,9 @@ SUBORDINATORS = {
     "en": {"that", "who", "whom", "which", "whose", "when", "while", "because", "although",
            "though", "if", "since", "after", "before", "as", "where", "unless", "whereas"},
 }
+# Negation words just before a reporting verb: "did not respond", "n'a pas souhaité réagir".
+NEGATIONS = {"not", "never", "no", "didn", "doesn", "don", "hasn", "haven", "hadn", "wasn", "weren",
+             "isn", "aren", "won", "wouldn", "ne", "n", "pas", "jamais", "guère", "nullement"}
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014«»\"\u201c\u201d]")
 # French conditional: -rais/-rait/-raient/-rions/-riez on a verb ("aurait", "viendrait").
 _FR_CONDITIONAL = re.compile(r"^\w+r(?:ais|ait|aient|ions|iez)$")
@@ -43,6 +46,7 @@ class Cue:
     stance: str = ""
     subkind: str = ""
     main_clause: bool = True
+    negated: bool = False
 
     def to_json(self) -> dict:
         out = {"text": self.text, "type": self.type, "start": self.start, "end": self.end,
@@ -53,17 +57,21 @@ class Cue:
             out["stance"] = self.stance
         if self.subkind:
             out["subkind"] = self.subkind
+        if self.negated:
+            out["negated"] = True
         return out
+
+
+_QUOTE_CHARS = re.compile('[«\u201c"\u201e]')
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Quoted stretches, marks included; an unclosed quote runs to the end of the sentence."""
-    spans, i, n = [], 0, len(text)
-    while i < n:
-        close = _QUOTE_PAIRS.get(text[i])
-        if close is None:
-            i += 1
-            continue
+    spans, n = [], len(text)
+    m = _QUOTE_CHARS.search(text)
+    while m is not None:
+        i = m.start()
+        close = _QUOTE_PAIRS[text[i]]
         j = text.find(close, i + 1)
         if j == -1:
             # Unclosed opening quote: a quote continuing across sentences.
@@ -71,7 +79,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((i, n))
             break
         spans.append((i, j + 1))
-        i = j + 1
+        m = _QUOTE_CHARS.search(text, j + 1)
     # A closing mark with no opener at the start: the end of a multi-sentence quote.
     if not spans:
         for mark in ("»", "\u201d"):
@@ -120,32 +128,63 @@ def _parse_main(tok) -> bool:
     return True
 
 
+def _is_noun_use(doc, start: int) -> bool:
+    tok = _token_at(doc, start)
+    return (tok is not None and tok.pos_ == "NOUN" and tok.i > 0
+            and doc[tok.i - 1].pos_ in ("DET", "ADP"))
+
+
 def _token_at(doc, start: int):
     span = doc.char_span(start, start + 1, alignment_mode="expand")
     return span[0] if span is not None and len(span) else None
 
 
+@dataclass
+class SentenceCues:
+    """One sentence's cues with the tokenisation they were found on (reused by the features)."""
+
+    text: str
+    norm: str
+    tokens: list
+    quotes: list
+    cues: list
+
+
 def find_cues(text: str, lang: str, doc=None) -> list[Cue]:
     """All cues of one sentence, offsets into ``text``. ``doc`` is its spaCy parse, if any."""
+    return analyze_cues(text, lang, doc).cues
+
+
+def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
     lex = get_lexicon(lang)
     norm = normalise(text)
     tokens = word_tokens(norm)
     cues: list[Cue] = []
 
-    def main_of(m_first: int, char_start: int) -> bool:
+    def main_of(m_first: int, char_start: int, phrase: bool = False) -> bool:
         if doc is not None:
             tok = _token_at(doc, char_start)
             if tok is not None:
+                # "selon X" / "according to X": the phrase's clause is that of the word it modifies.
+                if phrase and tok.dep_.split(":")[0] in ("prep", "case", "mark", "fixed") and tok.head is not tok:
+                    tok = tok.head
                 return _parse_main(tok)
         return _heuristic_main(tokens, m_first, norm, lang)
+
+    def negated(m_first: int) -> bool:
+        return any(t[0] in NEGATIONS for t in tokens[max(0, m_first - 3):m_first])
 
     matches: list[Match] = lex.match(tokens)
     matched_chars = set()
     for m in matches:
         e = m.entry
+        if doc is not None and e.kind == "reporting_verb" and _is_noun_use(doc, m.start):
+            continue  # "requests for comment", "la déclaration": a noun, not a verb of saying
         cues.append(Cue(e.kind, text[m.start:m.end], m.start, m.end, lemma=e.lemma,
                         stance=e.stance if e.kind in ("reporting_verb", "according_to", "unnamed_source") else "",
-                        subkind=e.subkind, main_clause=main_of(m.first, m.start)))
+                        subkind=e.subkind,
+                        main_clause=main_of(m.first, m.start, e.kind in ("according_to", "unnamed_source")),
+                        negated=e.kind == "reporting_verb" and negated(m.first)))
         matched_chars.add(m.start)
 
     if doc is not None:
@@ -156,12 +195,15 @@ def find_cues(text: str, lang: str, doc=None) -> list[Cue]:
                 if entry is not None:
                     cues.append(Cue("reporting_verb", text[tok.idx:tok.idx + len(tok)], tok.idx,
                                     tok.idx + len(tok), lemma=entry.lemma, stance=entry.stance,
-                                    main_clause=_parse_main(tok)))
+                                    main_clause=_parse_main(tok),
+                                    negated=any(t.lower_.strip("'") in NEGATIONS
+                                                for t in doc[max(0, tok.i - 3):tok.i])))
                     matched_chars.add(tok.idx)
 
     cues.extend(_conditional_cues(text, norm, tokens, lang, doc, matched_chars, main_of))
 
-    for s, e in quote_spans(norm):
+    quotes = quote_spans(norm)
+    for s, e in quotes:
         cues.append(Cue("quote", text[s:e], s, e, main_clause=True))
 
     stripped = norm.rstrip(" \t»\"\u201d)")
@@ -174,7 +216,7 @@ def find_cues(text: str, lang: str, doc=None) -> list[Cue]:
         cues.append(Cue("furniture", text[furn.start:furn.end], furn.start, furn.end))
 
     cues.sort(key=lambda c: (c.start, c.end))
-    return cues
+    return SentenceCues(text, norm, tokens, quotes, cues)
 
 
 def _conditional_cues(text, norm, tokens, lang, doc, matched_chars, main_of) -> list[Cue]:
@@ -214,4 +256,4 @@ def cues_to_json(cues: list[Cue], offset: int = 0) -> list[dict]:
     return out
 
 
-__all__ = ["Cue", "CUE_TYPES", "find_cues", "quote_spans", "starts_with_condition", "cues_to_json", "asdict"]
+__all__ = ["Cue", "CUE_TYPES", "SentenceCues", "analyze_cues", "find_cues", "quote_spans", "starts_with_condition", "cues_to_json", "asdict"]

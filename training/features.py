@@ -16,15 +16,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils.validation import check_is_fitted
 
-from training.cues import find_cues, quote_spans, starts_with_condition
-from training.lexicon import normalise, word_tokens
+from training.cues import analyze_cues, starts_with_condition
+from training.lexicon import normalise
 
 LABELS = ("asserted", "attributed", "hedged", "none")
 
 CUE_FEATURES = (
     "rv_main", "rv_sub", "rv_main_neutral", "rv_main_endorsing", "rv_main_distancing",
-    "rv_main_denial", "rv_after_quote", "rv_first_token", "rv_last_tokens",
+    "rv_main_denial", "rv_main_negated", "rv_after_quote", "rv_first_token", "rv_last_tokens",
     "according_main", "according_sub", "according_start", "unnamed_main", "unnamed_sub",
     "hedge_main_modal", "hedge_main_forecast", "hedge_main_adverb", "hedge_main_verb",
     "hedge_main_frame", "hedge_sub", "booster",
@@ -37,20 +38,18 @@ _FIRST_PERSON = {"fr": {"je", "j", "nous", "me", "m", "moi", "notre", "nos", "mo
                  "en": {"i", "we", "me", "us", "my", "our"}}
 
 
-def sentence_features(text: str, lang: str, doc=None, cues=None) -> np.ndarray:
-    """The cue feature vector of one sentence, in ``CUE_FEATURES`` order."""
-    if cues is None:
-        cues = find_cues(text, lang, doc)
-    norm = normalise(text)
-    tokens = word_tokens(norm)
-    n_tok = max(len(tokens), 1)
+def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
+    """The cue features of one sentence, by name (see ``CUE_FEATURES``)."""
+    found = analyze_cues(text, lang, doc)
+    cues, norm, tokens, quotes = found.cues, found.norm, found.tokens, found.quotes
     f = dict.fromkeys(CUE_FEATURES, 0.0)
-    quotes = quote_spans(norm)
     last_quote_end = max((e for _, e in quotes), default=-1)
     for c in cues:
         t, main = c.type, c.main_clause
         if t == "reporting_verb":
-            if main:
+            if main and c.negated:
+                f["rv_main_negated"] = 1.0
+            elif main:
                 f["rv_main"] = 1.0
                 f["rv_main_" + (c.stance or "neutral")] = 1.0
             else:
@@ -96,8 +95,8 @@ def sentence_features(text: str, lang: str, doc=None, cues=None) -> np.ndarray:
     f["colon_prefix"] = float(" : " in head or ": " in head[:30])
     f["colon_end"] = float(norm.rstrip().endswith(":"))
     first_person = _FIRST_PERSON[lang]
-    f["first_person"] = float(any(tok in first_person for tok, s, e in tokens
-                                  if not any(qs <= s < qe for qs, qe in quotes)))
+    f["first_person"] = float(any(tok in first_person and not any(qs <= s < qe for qs, qe in quotes)
+                                  for tok, s, _ in tokens))
     f["log_tokens"] = math.log1p(len(tokens)) / 4.0
     f["short"] = float(len(tokens) <= 4)
     if doc is not None:
@@ -110,8 +109,7 @@ def sentence_features(text: str, lang: str, doc=None, cues=None) -> np.ndarray:
             else:
                 f["imperative"] = float(root.tag_ == "VB" and root.i == 0
                                         and not any(c.dep_.startswith("nsubj") for c in root.children))
-    del n_tok
-    return np.fromiter((f[name] for name in CUE_FEATURES), dtype=np.float64, count=len(CUE_FEATURES))
+    return f
 
 
 class CueFeatures(TransformerMixin, BaseEstimator):
@@ -126,22 +124,27 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         self.use_parse = use_parse
 
     def fit(self, X, y=None):
-        self.n_features_out_ = len(CUE_FEATURES)
+        # Remember the feature set: a saved model keeps working if features are added later.
+        self.feature_names_ = tuple(CUE_FEATURES)
         return self
 
     def transform(self, X):
+        check_is_fitted(self, "feature_names_")
         texts = list(X)
         docs = None
         if self.use_parse:
             from training.nlp import parse
 
             docs = parse(texts, self.lang)
-        rows = [sentence_features(t, self.lang, docs[i] if docs else None) for i, t in enumerate(texts)]
-        mat = np.vstack(rows) if rows else np.zeros((0, len(CUE_FEATURES)))
+        names = self.feature_names_
+        mat = np.zeros((len(texts), len(names)))
+        for i, text in enumerate(texts):
+            feats = sentence_features(text, self.lang, docs[i] if docs else None)
+            mat[i] = [feats[n] for n in names]
         return sparse.csr_matrix(mat)
 
     def get_feature_names_out(self, input_features=None):
-        return np.asarray([f"cue__{n}" for n in CUE_FEATURES], dtype=object)
+        return np.asarray([f"cue__{n}" for n in self.feature_names_], dtype=object)
 
 
 def _word_vectorizer() -> TfidfVectorizer:
@@ -149,9 +152,9 @@ def _word_vectorizer() -> TfidfVectorizer:
                            ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
 
 
-def _char_vectorizer() -> TfidfVectorizer:
+def _char_vectorizer(ngram_range=(2, 4)) -> TfidfVectorizer:
     return TfidfVectorizer(lowercase=True, preprocessor=_preprocess, analyzer="char_wb",
-                           ngram_range=(2, 4), min_df=2, sublinear_tf=True, max_features=60000,
+                           ngram_range=ngram_range, min_df=2, sublinear_tf=True, max_features=60000,
                            dtype=np.float32)
 
 
@@ -160,13 +163,14 @@ def _preprocess(text: str) -> str:
 
 
 def build_pipeline(lang: str, use_parse: bool = True, C: float = 4.0, cue_weight: float = 1.5,
-                   seed: int = 0) -> Pipeline:
+                   char_ngrams: tuple[int, int] | None = (2, 4), seed: int = 0) -> Pipeline:
     """Text -> (word n-grams | char n-grams | cue features) -> calibrated logistic regression."""
-    features = FeatureUnion(
-        [("words", _word_vectorizer()), ("chars", _char_vectorizer()),
-         ("cues", CueFeatures(lang=lang, use_parse=use_parse))],
-        transformer_weights={"words": 1.0, "chars": 1.0, "cues": cue_weight},
-    )
+    parts = [("words", _word_vectorizer())]
+    if char_ngrams:
+        parts.append(("chars", _char_vectorizer(char_ngrams)))
+    parts.append(("cues", CueFeatures(lang=lang, use_parse=use_parse)))
+    weights = {name: (cue_weight if name == "cues" else 1.0) for name, _ in parts}
+    features = FeatureUnion(parts, transformer_weights=weights)
     base = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
     clf = CalibratedClassifierCV(base, method="sigmoid",
                                  cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=seed))

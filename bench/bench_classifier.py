@@ -1,0 +1,67 @@
+"""Throughput of the classifier entry point, beside the spaCy parse alone, in one process.
+
+    python bench/bench_classifier.py [--n 10000]
+
+Sentences come from the labelled corpus (both languages), made unique by a numbered suffix where
+the corpus is shorter than --n, so no cache can serve a repeat. Targets (issue 2): fast mode
+>= 10,000 sentences/s; full model <= 1.5x the parse alone.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, load_files  # noqa: E402
+from training.lexicon import normalise  # noqa: E402
+from training.nlp import clear_cache, get_nlp  # noqa: E402
+from training.registry import ROOT_DEFAULT, Registry  # noqa: E402
+
+
+def sentences(n: int) -> dict[str, list[str]]:
+    corpus = load_files([DEFAULT_TRAIN, DEFAULT_TEST])
+    out = {}
+    for lang in ("fr", "en"):
+        base = [e.text for e in corpus.by_lang(lang)]
+        want = n // 2
+        out[lang] = [base[i % len(base)] if i < len(base) else f"{base[i % len(base)]} ({i // len(base)})"
+                     for i in range(want)]
+    return out
+
+
+def timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=10000)
+    args = ap.parse_args(argv)
+    clf = Registry(ROOT_DEFAULT).load_active()
+    data = sentences(args.n)
+    n = sum(len(v) for v in data.values())
+    for lang in data:  # load models and warm up outside the timings
+        get_nlp(lang)
+        clf.predict(data[lang][:50], lang)
+        clf.predict(data[lang][:50], lang, fast=True)
+    clear_cache()
+    parse_s = sum(timed(lambda lang=lang: list(get_nlp(lang).pipe([normalise(t) for t in data[lang]],
+                                                                   batch_size=256))) for lang in data)
+    clear_cache()
+    full_s = sum(timed(lambda lang=lang: clf.predict(data[lang], lang)) for lang in data)
+    fast_s = sum(timed(lambda lang=lang: clf.predict(data[lang], lang, fast=True)) for lang in data)
+    print(f"model {clf.version}, {n} sentences (fr {len(data['fr'])}, en {len(data['en'])}), one process")
+    print(f"  spaCy parse alone   {n / parse_s:10.0f} sentences/s  ({parse_s:6.2f} s)")
+    print(f"  full model          {n / full_s:10.0f} sentences/s  ({full_s:6.2f} s)  "
+          f"cost {full_s / parse_s:.2f}x the parse alone (target <= 1.5x)")
+    print(f"  fast mode (no parse){n / fast_s:10.0f} sentences/s  ({fast_s:6.2f} s)  target >= 10,000/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
