@@ -4,13 +4,18 @@ The HTTP API and batch jobs both call ``analyze``; every offset indexes the inpu
 """
 from __future__ import annotations
 
+from collections import Counter
+
+from training.attributions import extract, normalise_source
 from training.classifier import Classifier
-from training.cues import find_cues
+from training.cues import analyze_cues
 from training.features import LABELS
+from training.lexicon import STANCES
 from training.nlp import parse
 from training.segment import Sentence, split_sentences
 
 CLAIMS_AS_FACT = 5
+PRONOUNS = {"il", "elle", "ils", "elles", "on", "he", "she", "they", "it", "we", "i", "nous", "je"}
 
 
 def analyze(clf: Classifier, text: str, lang: str, sentences: list[Sentence] | None = None) -> dict:
@@ -21,26 +26,74 @@ def analyze(clf: Classifier, text: str, lang: str, sentences: list[Sentence] | N
     docs = parse(texts, lang) if texts else []
     results = []
     for i, (sent, pred, doc) in enumerate(zip(sentences, preds, docs)):
-        cues = find_cues(sent.text, lang, doc)
+        found = analyze_cues(sent.text, lang, doc)
+        attributions = extract(found, lang, doc)
         results.append({
             "index": i, "text": sent.text, "start": sent.start, "end": sent.end,
             "label": pred.label, "scores": pred.scores,
-            "cues": [dict(c.to_json(), start=c.start + sent.start, end=c.end + sent.start) for c in cues],
-            "attributions": [],
+            "cues": [dict(c.to_json(), start=c.start + sent.start, end=c.end + sent.start) for c in found.cues],
+            "attributions": [a.to_json(sent.start) for a in attributions],
         })
-    return {"sentences": results, "summary": summarize(results)}
+    return {"sentences": results, "summary": summarize(results, lang)}
 
 
-def summarize(results: list[dict]) -> dict:
+def summarize(results: list[dict], lang: str) -> dict:
     n = len(results)
     counts = dict.fromkeys(LABELS, 0)
     for r in results:
         counts[r["label"]] += 1
     shares = {lab: round(c / n, 4) if n else 0.0 for lab, c in counts.items()}
     facts = [r for r in results if r["label"] == "asserted" and not r["attributions"]]
+    shares["unattributed_asserted"] = round(len(facts) / n, 4) if n else 0.0
     facts.sort(key=lambda r: (-r["scores"]["asserted"], r["index"]))
     return {
-        "sentences": n, "counts": counts, "shares": shares, "sources": [],
+        "sentences": n, "counts": counts, "shares": shares, "sources": group_sources(results, lang),
         "claims_as_fact": [{"index": r["index"], "text": r["text"], "score": r["scores"]["asserted"]}
                            for r in facts[:CLAIMS_AS_FACT]],
     }
+
+
+def group_sources(results: list[dict], lang: str) -> list[dict]:
+    """One entry per source: mentions grouped case- and determiner-insensitively; a pronoun joins
+    the last named source before it; "l'armée" joins "l'armée syrienne" when it can mean no other."""
+    mentions: list[tuple[str, int, dict]] = []  # (key, sentence index, attribution)
+    last_named = None
+    for r in results:
+        for a in r["attributions"]:
+            if a["source"] is None:
+                continue
+            key = normalise_source(a["source"]["text"], lang)
+            if not key:
+                continue
+            if key in PRONOUNS:
+                if last_named is None:
+                    continue
+                key = last_named
+            else:
+                last_named = key
+            mentions.append((key, r["index"], a))
+    keys = {k for k, _, _ in mentions}
+    merge = {}
+    for k in keys:
+        longer = [other for other in keys if other != k and other.startswith(k + " ")]
+        if len(longer) == 1:
+            merge[k] = longer[0]
+    groups: dict[str, dict] = {}
+    for key, index, a in mentions:
+        key = merge.get(key, key)
+        g = groups.setdefault(key, {"name": a["source"]["text"], "mentions": [], "claims": 0, "sentences": [],
+                                    "cues": Counter(), "stances": dict.fromkeys(STANCES, 0)})
+        if normalise_source(a["source"]["text"], lang) == key and len(a["source"]["text"]) > len(g["name"]):
+            g["name"] = a["source"]["text"]
+        g["mentions"].append(a["source"])
+        g["claims"] += 1
+        if index not in g["sentences"]:
+            g["sentences"].append(index)
+        g["cues"][a["cue"]["lemma"]] += 1
+        g["stances"][a["stance"]] += 1
+    out = []
+    for g in groups.values():
+        g["cues"] = [lemma for lemma, _ in g["cues"].most_common()]
+        out.append(g)
+    out.sort(key=lambda g: (-g["claims"], g["sentences"][0]))
+    return out

@@ -62,7 +62,9 @@ class Cue:
         return out
 
 
-_QUOTE_CHARS = re.compile('[«\u201c"\u201e]')
+_QUOTE_CHARS = re.compile('[«\u201c"\u201e\u2018]')
+# A single closing quote is an apostrophe not followed by a letter ("‘We will win’ she said").
+_SINGLE_CLOSE = re.compile(r"'(?![^\W\d_])")
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -71,8 +73,11 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     m = _QUOTE_CHARS.search(text)
     while m is not None:
         i = m.start()
-        close = _QUOTE_PAIRS[text[i]]
-        j = text.find(close, i + 1)
+        if text[i] == "\u2018":
+            close_m = _SINGLE_CLOSE.search(text, i + 1)
+            j = close_m.start() if close_m else -1
+        else:
+            j = text.find(_QUOTE_PAIRS[text[i]], i + 1)
         if j == -1:
             # Unclosed opening quote: a quote continuing across sentences.
             if text[i] != '"' or i < 3:
@@ -172,12 +177,21 @@ def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
         return _heuristic_main(tokens, m_first, norm, lang)
 
     def negated(m_first: int) -> bool:
-        return any(t[0] in NEGATIONS for t in tokens[max(0, m_first - 3):m_first])
+        """A negation word among the three before, inside the same clause."""
+        for tok, s, e in reversed(tokens[max(0, m_first - 3):m_first]):
+            if _CLAUSE_BREAK.search(norm, e, tokens[m_first][1]):
+                return False
+            if tok in NEGATIONS:
+                return True
+        return False
 
     matches: list[Match] = lex.match(tokens)
     matched_chars = set()
+    quotes = quote_spans(norm)
     for m in matches:
         e = m.entry
+        if e.requires_quote and not quotes:
+            continue
         if doc is not None and e.kind == "reporting_verb" and _is_noun_use(doc, m.start):
             continue  # "requests for comment", "la déclaration": a noun, not a verb of saying
         cues.append(Cue(e.kind, text[m.start:m.end], m.start, m.end, lemma=e.lemma,
@@ -189,10 +203,11 @@ def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
 
     if doc is not None:
         # Reporting verbs the surface forms missed, found by lemma.
+        covered = [(c.start, c.end) for c in cues]
         for tok in doc:
-            if tok.pos_ == "VERB" and tok.idx not in matched_chars:
+            if tok.pos_ == "VERB" and not any(s <= tok.idx < e for s, e in covered):
                 entry = lex.verbs_by_lemma.get(tok.lemma_.lower())
-                if entry is not None:
+                if entry is not None and (quotes or not entry.requires_quote):
                     cues.append(Cue("reporting_verb", text[tok.idx:tok.idx + len(tok)], tok.idx,
                                     tok.idx + len(tok), lemma=entry.lemma, stance=entry.stance,
                                     main_clause=_parse_main(tok),
@@ -202,7 +217,6 @@ def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
 
     cues.extend(_conditional_cues(text, norm, tokens, lang, doc, matched_chars, main_of))
 
-    quotes = quote_spans(norm)
     for s, e in quotes:
         cues.append(Cue("quote", text[s:e], s, e, main_clause=True))
 

@@ -21,11 +21,12 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def normalise(text: str) -> str:
-    """Same-length normalisation: typographic apostrophes become straight ones.
+    """Same-length normalisation: typographic apostrophes become straight ones (an opening
+    single quote ‘ is kept: it opens a quotation).
 
     Length is preserved so offsets computed on the normalised text index the original.
     """
-    return text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u2018", "'")
+    return text.replace("\u2019", "'").replace("\u02bc", "'")
 
 
 def word_tokens(text: str) -> list[tuple[str, int, int]]:
@@ -46,6 +47,7 @@ class Entry:
     lemma: str = ""
     stance: str = "neutral"
     subkind: str = ""  # hedges: modal | forecast | adverb | verb | frame
+    requires_quote: bool = False  # "lancer", "laugh": a verb of saying only next to a quote
 
 
 @dataclass(frozen=True)
@@ -111,15 +113,18 @@ class Lexicon:
         entries: list[Entry] = []
         keys: list[tuple[str, ...]] = []
         self.verbs_by_lemma: dict[str, Entry] = {}
-        for row in _read_tsv(base / "reporting_verbs.tsv"):
-            lemma = row["lemma"].lower()
-            entry = Entry("reporting_verb", lemma, lemma=lemma, stance=row.get("stance") or "neutral")
-            self.verbs_by_lemma[lemma] = entry
-            forms = {f.strip().lower() for f in (row.get("forms") or "").split(",") if f.strip()}
-            forms.add(lemma)
-            for form in sorted(forms):
-                entries.append(Entry("reporting_verb", form, lemma=lemma, stance=entry.stance))
-                keys.append(_phrase_key(form))
+        for filename, requires_quote in (("reporting_verbs.tsv", False), ("quote_verbs.tsv", True)):
+            for row in _read_tsv(base / filename):
+                lemma = row["lemma"].lower()
+                entry = Entry("reporting_verb", lemma, lemma=lemma, stance=row.get("stance") or "neutral",
+                              requires_quote=requires_quote)
+                self.verbs_by_lemma[lemma] = entry
+                forms = {f.strip().lower() for f in (row.get("forms") or "").split(",") if f.strip()}
+                forms.add(lemma)
+                for form in sorted(forms):
+                    entries.append(Entry("reporting_verb", form, lemma=lemma, stance=entry.stance,
+                                         requires_quote=requires_quote))
+                    keys.append(_phrase_key(form))
         for row in _read_tsv(base / "source_phrases.tsv"):
             entries.append(Entry(row["type"], row["phrase"].lower(), stance=row.get("stance") or "neutral"))
             keys.append(_phrase_key(row["phrase"]))

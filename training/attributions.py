@@ -1,0 +1,372 @@
+"""Attributions: who is reported as saying what, through which cue, with which stance.
+
+Starts from the cues of one sentence (reporting verbs, "selon / according to" phrases, unnamed
+source phrases, quotes) and reads source and content off the dependency parse, with pattern
+fallbacks where the small spaCy pipelines stumble (French quotes, incises, headlines).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from training.cues import Cue, SentenceCues
+from training.lexicon import LEXICON_DIR, get_lexicon
+
+SUBJECT_DEPS = ("nsubj", "nsubj:pass", "nsubjpass", "expl:subj", "csubj")
+CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
+OBJECT_DEPS = ("obj", "dobj", "attr", "obl:arg")
+_PUNCT_TRIM = " \t,;:.!?—–-()"
+_DETERMINERS = {"fr": ("le ", "la ", "les ", "l'", "un ", "une ", "des ", "du ", "de la ", "de l'", "d'", "ce ", "cette ", "ces "),
+                "en": ("the ", "a ", "an ", "this ", "these ", "those ")}
+
+
+@dataclass
+class Span:
+    text: str
+    start: int
+    end: int
+
+    def to_json(self, offset: int = 0) -> dict:
+        return {"text": self.text, "start": self.start + offset, "end": self.end + offset}
+
+
+@dataclass
+class Attribution:
+    type: str  # direct_quote | indirect | according_to | unnamed_source
+    source: Span | None
+    cue: Span
+    lemma: str
+    stance: str
+    content: Span | None
+    main_clause: bool
+
+    def to_json(self, offset: int = 0) -> dict:
+        cue = self.cue.to_json(offset)
+        cue["lemma"] = self.lemma
+        return {"type": self.type, "source": self.source.to_json(offset) if self.source else None,
+                "cue": cue, "stance": self.stance,
+                "content": self.content.to_json(offset) if self.content else None,
+                "main_clause": self.main_clause}
+
+
+@lru_cache(maxsize=None)
+def generic_sources(lang: str) -> frozenset[str]:
+    """Head nouns of anonymous sources ("officials", "des sources proches du dossier")."""
+    path = LEXICON_DIR / lang / "unnamed_sources.tsv"
+    lines = path.read_text(encoding="utf-8").split("\n")[1:] if path.exists() else []
+    return frozenset(x.strip().lower() for x in lines if x.strip())
+
+
+def _span(text: str, start: int, end: int) -> Span | None:
+    """A trimmed span of ``text``, or None if nothing is left."""
+    while start < end and text[start] in _PUNCT_TRIM:
+        start += 1
+    while end > start and text[end - 1] in _PUNCT_TRIM:
+        end -= 1
+    if end <= start:
+        return None
+    return Span(text[start:end], start, end)
+
+
+def _tok_span(text: str, first, last) -> Span | None:
+    return _span(text, first.idx, last.idx + len(last))
+
+
+def _cut(span: Span | None, text: str, quotes, stop: int | None = None) -> Span | None:
+    """Keep a source phrase out of quotes and before ``stop`` (the cue)."""
+    if span is None:
+        return None
+    start, end = span.start, span.end
+    for qs, qe in quotes:
+        if qs <= start < qe:
+            start = qe
+        if start < qs < end:
+            end = qs
+    if stop is not None and start < stop < end:
+        end = stop
+    return _span(text, start, end)
+
+
+def _verb_token(doc, cue: Cue):
+    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    verbs = [t for t in span if t.pos_ in ("VERB", "AUX")]
+    return verbs[-1] if verbs else span[-1]
+
+
+def _cue_span(text: str, verb, cue: Cue) -> Span:
+    """The verb group: auxiliaries and, for a French gerund, "en"."""
+    start, end = cue.start, cue.end
+    for child in verb.children:
+        if child.dep_.split(":")[0] in ("aux", "auxpass") and child.i < verb.i and verb.i - child.i <= 4:
+            start = min(start, child.idx)
+    if verb.i > 0 and verb.doc[verb.i - 1].lower_ == "en" and "Part" in verb.morph.get("VerbForm"):
+        start = min(start, verb.doc[verb.i - 1].idx)
+    return Span(text[start:end], start, end)
+
+
+def _subject(verb):
+    """The verb's subject; the one nearest before it, relative pronouns ("who") last."""
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if not subjects:
+        return None
+    subjects.sort(key=lambda c: ("Rel" in c.morph.get("PronType") or c.tag_ in ("WP", "WDT"),
+                                 c.i > verb.i, abs(verb.i - c.i)))
+    return subjects[0]
+
+
+RELATIVE_PRONOUNS = {"qui", "que", "qu'", "dont", "lequel", "laquelle", "who", "which", "that", "whom"}
+CLITICS = {"l'", "le", "la", "les", "se", "s'", "me", "m'", "te", "t'", "lui", "leur", "y", "en"}
+_CLAUSAL = ("acl", "relcl", "advcl", "ccomp", "parataxis")
+
+
+def _incise_subject(verb):
+    """"..., a déclaré le Premier ministre." - the noun phrase right after the verb."""
+    for child in verb.rights:
+        if child.dep_ in OBJECT_DEPS + ("nsubj", "obl", "nmod", "appos", "npadvmod", "obl:mod") and \
+                child.pos_ in ("NOUN", "PROPN", "PRON"):
+            return child
+    return None
+
+
+def _antecedent(verb):
+    """The noun a relative clause hangs from: "un voisin qui disait ..." -> "voisin"."""
+    tok = verb
+    for _ in range(4):
+        if tok.dep_.split(":")[-1] in ("relcl",) or tok.dep_ in ("acl:relcl", "relcl"):
+            return tok.head if tok.head.pos_ in ("NOUN", "PROPN", "PRON") else None
+        if tok.head is tok:
+            return None
+        tok = tok.head
+    return None
+
+
+def _noun_phrase(text: str, head, quotes, stop: int | None = None) -> Span | None:
+    """The head's phrase without its clauses (relative, participial) and without relative pronouns."""
+    tokens = [head] + [t for t in head.subtree if t is not head]
+    skip = set()
+    for child in head.children:
+        if child.dep_.split(":")[0] in _CLAUSAL and child.i > head.i:
+            skip.update(t.i for t in child.subtree)
+    kept = sorted(t.i for t in tokens if t.i not in skip)
+    # Keep the contiguous run around the head.
+    lo = hi = head.i
+    while lo - 1 in kept:
+        lo -= 1
+    while hi + 1 in kept:
+        hi += 1
+    doc = head.doc
+    while lo < hi and doc[lo].lower_ in RELATIVE_PRONOUNS:
+        lo += 1
+    span = _cut(_tok_span(text, doc[lo], doc[hi]), text, quotes, stop)
+    return span
+
+
+def _source_for_verb(text: str, verb, quotes):
+    subj = _subject(verb)
+    if subj is not None and subj.lower_ in CLITICS:
+        subj = None  # a mis-parsed object clitic ("l'a répété")
+    if subj is None and verb.dep_.split(":")[0] in ("conj", "xcomp") and verb.head is not verb:
+        subj = _subject(verb.head)  # "X a démenti et a ajouté que ..."
+    group_start = min([verb.i] + [c.i for c in verb.children if c.dep_.split(":")[0] in ("aux", "auxpass")
+                                  and c.i < verb.i])
+    after_break = group_start > 0 and verb.doc[group_start - 1].text in (",", "»", "\u201d", '"', ";")
+    if after_break and (subj is None or subj.i < group_start):
+        # Incise after a comma or a quote: its subject follows the verb.
+        subj = _incise_subject(verb) or subj
+    gerund = verb.tag_ == "VBG" or ("Part" in verb.morph.get("VerbForm") and "Pres" in verb.morph.get("Tense"))
+    if subj is None and gerund:
+        head = verb.head  # gerund: the subject of the verb it hangs from ("..., en prétextant que")
+        for _ in range(6):
+            if head.pos_ in ("VERB", "AUX") and _subject(head) is not None:
+                subj = _subject(head)
+                break
+            if head.head is head:
+                break
+            head = head.head
+    if subj is None:
+        return None
+    if subj.text.startswith("-") and subj.pos_ == "PRON":  # "a-t-il dit" -> "il"
+        return _span(text, subj.idx + 1, subj.idx + len(subj))
+    if subj.lower_ in RELATIVE_PRONOUNS or "Rel" in subj.morph.get("PronType"):
+        antecedent = _antecedent(verb)
+        if antecedent is None:
+            return None
+        subj = antecedent
+    return _noun_phrase(text, subj, quotes, stop=verb.idx if subj.i < verb.i else None)
+
+
+def _nearest_quote(verb, cue: Cue, quotes, text: str):
+    """A quote the verb introduces or closes: adjacent, not containing the verb."""
+    best = None
+    for qs, qe in quotes:
+        if qs <= cue.start < qe:
+            continue
+        gap = cue.start - qe if qe <= cue.start else qs - cue.end
+        between = text[qe:cue.start] if qe <= cue.start else text[cue.end:qs]
+        if gap <= 40 and not any(c in between for c in ".!?") or (qs > cue.end and between.strip().endswith(":")):
+            if best is None or gap < best[0]:
+                best = (gap, qs, qe)
+    return None if best is None else Span(text[best[1]:best[2]], best[1], best[2])
+
+
+# Verbs whose plain noun object is the reported claim ("démentir la prise", "deny the report").
+OBJECT_CONTENT_STANCES = ("denial", "endorsing")
+OBJECT_CONTENT_LEMMAS = {"annoncer", "announce", "rapporter", "report", "signaler", "affirmer", "claim", "allege",
+                         "alléguer", "prétendre"}
+
+
+def _subtree_span(text: str, tok) -> Span | None:
+    return _span(text, tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge))
+
+
+def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str):
+    """(content span, is a direct quote). A complement clause wins over a quote it contains."""
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    after = [c for c in clauses if c.i > verb.i]
+    quote = _nearest_quote(verb, cue, quotes, text)
+    if after:
+        span = _subtree_span(text, after[0])
+        if quote is None or (span and span.start <= quote.start and quote.end <= span.end + 2):
+            if span and quote and quote.end > span.end:
+                span = Span(text[span.start:quote.end], span.start, quote.end)  # keep the closing mark
+            return span, False
+    if quote is not None:
+        return quote, True
+    if stance in OBJECT_CONTENT_STANCES or lemma in OBJECT_CONTENT_LEMMAS:
+        for child in verb.children:
+            if child.dep_ in OBJECT_DEPS and child.i > verb.i and child.pos_ not in ("PRON",):
+                return _subtree_span(text, child), False
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.i > verb.i:
+            return _subtree_span(text, child), False
+    # Reporting clause after its content: "North Korea fired a missile, the military said."
+    before = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i < verb.i]
+    if before:
+        return _subtree_span(text, before[0]), False
+    return None, False
+
+
+def _is_generic(source: Span | None, lang: str, doc) -> bool:
+    if source is None:
+        return False
+    span = doc.char_span(source.start, source.end, alignment_mode="expand")
+    if span is None:
+        return False
+    if any(t.pos_ == "PROPN" for t in span):
+        return False
+    nouns = [t for t in span if t.pos_ in ("NOUN", "PRON")]
+    generic = generic_sources(lang)
+    return bool(nouns) and (nouns[0].lower_ in generic or nouns[0].lemma_.lower() in generic)
+
+
+def _clause_content(text: str, cue: Cue, source: Span | None, quotes) -> Span | None:
+    """For "selon X, ..." / "..., according to X": the rest of the sentence outside cue+source;
+    a phrase in mid-clause ("The club, according to the BBC, has ...") leaves the whole clause."""
+    lo = cue.start
+    hi = source.end if source else cue.end
+    before, after = _span(text, 0, lo), _span(text, hi, len(text))
+    if before is None:
+        return after
+    if after is None:
+        return before
+    if text[before.end:lo].strip() in (",", "") and text[hi:after.start].strip() in (",", "") and \
+            "," in text[before.end:lo] and "," in text[hi:after.start]:
+        return _span(text, 0, len(text))
+    return before if len(before.text) >= len(after.text) else after
+
+
+def _phrase_source(text: str, cue: Cue, doc) -> Span | None:
+    """The noun phrase after "selon" / "according to": up to the next clause break."""
+    end = len(text)
+    for mark in (",", ";", ":", " - ", " – ", " — ", "«", "\u201c", '"', "("):
+        k = text.find(mark, cue.end)
+        if k != -1:
+            end = min(end, k)
+    span = _span(text, cue.end, end)
+    if span is None:
+        return None
+    if doc is not None:
+        toks = doc.char_span(span.start, span.end, alignment_mode="expand")
+        if toks is not None and len(toks) > 12:
+            # Keep the first noun phrase: the subtree of the first noun after the cue.
+            for t in toks:
+                if t.pos_ in ("NOUN", "PROPN", "PRON"):
+                    head = t
+                    while head.head.i in range(toks.start, toks.end) and head.head.pos_ in ("NOUN", "PROPN"):
+                        head = head.head
+                    return _span(text, max(span.start, head.left_edge.idx),
+                                 min(span.end, head.right_edge.idx + len(head.right_edge)))
+    return span
+
+
+def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
+    """All attributions of one parsed sentence; offsets index the sentence."""
+    text, quotes = found.text, found.quotes
+    out: list[Attribution] = []
+    used_quotes: set[tuple[int, int]] = set()
+    def from_verb(verb, cue: Cue, lemma: str, stance: str, unnamed: bool = False) -> None:
+        source = _source_for_verb(text, verb, quotes)
+        content, is_quote = _content_for_verb(text, verb, cue, quotes, lemma, stance)
+        if is_quote and content is not None:
+            used_quotes.add((content.start, content.end))
+        kind = "direct_quote" if is_quote else "indirect"
+        if unnamed or _is_generic(source, lang, doc) or (source and any(
+                p.start <= source.start < p.end for p in unnamed_phrases)):
+            kind = "unnamed_source"
+        out.append(Attribution(kind, source, _cue_span(text, verb, cue), lemma, stance, content, cue.main_clause))
+
+    verbs_by_lemma = get_lexicon(lang).verbs_by_lemma
+    unnamed_phrases = [c for c in found.cues if c.type == "unnamed_source"]
+    verb_cues = [c for c in found.cues if c.type == "reporting_verb" and not c.negated]
+    for cue in found.cues:
+        if cue.type == "reporting_verb":
+            if cue.negated:
+                continue  # "did not respond to a request for comment" reports nothing
+            verb = _verb_token(doc, cue) if doc is not None else None
+            if verb is not None:
+                from_verb(verb, cue, cue.lemma, cue.stance or "neutral")
+        elif cue.type in ("according_to", "unnamed_source"):
+            span = doc.char_span(cue.start, cue.end, alignment_mode="expand") if doc is not None else None
+            verb = next((t for t in span or () if t.pos_ == "VERB" and t.lemma_.lower() in verbs_by_lemma), None)
+            if verb is not None and any(c.dep_ in SUBJECT_DEPS and span.start <= c.i < span.end for c in verb.children):
+                # "officials said", "sources say": a verb whose anonymous subject is in the phrase
+                entry = verbs_by_lemma[verb.lemma_.lower()]
+                vcue = Cue("reporting_verb", verb.text, verb.idx, verb.idx + len(verb), main_clause=cue.main_clause)
+                from_verb(verb, vcue, entry.lemma, entry.stance, unnamed=True)
+                continue
+            if cue.type == "unnamed_source" and any(0 <= v.start - cue.end <= 2 for v in verb_cues):
+                continue  # "People familiar with the matter said ...": the verb carries it
+            source = _phrase_source(text, cue, doc) if cue.type == "according_to" else None
+            kind = cue.type
+            if kind == "according_to" and doc is not None and _is_generic(source, lang, doc):
+                kind = "unnamed_source"
+            content = _clause_content(text, cue, source, quotes)
+            out.append(Attribution(kind, source, Span(cue.text, cue.start, cue.end), cue.lemma or cue.text.lower(),
+                                   cue.stance or "neutral", content, cue.main_clause))
+    # "Macron : « Nous ne céderons pas »" - a speaker, a colon, a quote, no verb of saying.
+    for qs, qe in quotes:
+        if (qs, qe) in used_quotes:
+            continue
+        colon = text.rfind(":", 0, qs)
+        if colon == -1 or text[colon + 1:qs].strip():
+            continue
+        speaker = _span(text, 0, colon)
+        if speaker is None or len(speaker.text.split()) > 8 or any(
+                a.content and a.content.start <= qs < a.content.end for a in out):
+            continue
+        out.append(Attribution("direct_quote", speaker, Span(":", colon, colon + 1), ":", "neutral",
+                               Span(text[qs:qe], qs, qe), True))
+    out.sort(key=lambda a: a.cue.start)
+    return out
+
+
+def normalise_source(name: str, lang: str) -> str:
+    """Grouping key: case- and determiner-insensitive."""
+    key = " ".join(name.replace("\u2019", "'").lower().split())
+    for det in sorted(_DETERMINERS.get(lang, ()), key=len, reverse=True):
+        if key.startswith(det):
+            key = key[len(det):]
+            break
+    return key.strip()
