@@ -43,7 +43,9 @@ def test_analyze_seed_article(client):
     assert summary["sentences"] == 17
     assert sum(summary["counts"].values()) == 17
     assert summary["counts"]["asserted"] == 14
-    assert abs(sum(summary["shares"].values()) - 1.0) < 0.01
+    assert abs(sum(summary["shares"][lab] for lab in summary["counts"]) - 1.0) < 0.01
+    # 14 asserted sentences, one of which carries an attribution ("en prétextant que").
+    assert summary["shares"]["unattributed_asserted"] == round(13 / 17, 4)
 
 
 def test_analyze_detects_language(client):
@@ -81,7 +83,8 @@ def test_score_keeps_input_order(client):
     ({"text": "a\ud800b", "lang": "fr"}, "invalid_field", "text"),
 ])
 def test_analyze_bad_fields(client, body, code, field):
-    err = _error(client.post("/v1/analyze", json=body), 400, code)
+    # json.dumps escapes lone surrogates as \ud800, as a real client would send them
+    err = _error(client.post("/v1/analyze", data=json.dumps(body), content_type="application/json"), 400, code)
     assert err["field"] == field
 
 

@@ -95,15 +95,16 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _heuristic_main(tokens, idx: int, text: str, lang: str) -> bool:
-    """No parse: a cue is subordinate if a clause opener precedes it within its clause."""
+def _heuristic_main(tokens, idx: int, text: str, lang: str, openers=frozenset()) -> bool:
+    """No parse: a cue is subordinate if a clause opener (a subordinator, or a verb of saying
+    whose complement it is: "officials said the toll could rise") precedes it in its clause."""
     subs = SUBORDINATORS[lang]
     start_char = tokens[idx][1]
     for j in range(idx - 1, max(-1, idx - 8), -1):
         tok, s, e = tokens[j]
         if _CLAUSE_BREAK.search(text, e, start_char):
             return True
-        if tok in subs:
+        if tok in subs or j in openers:
             return False
     return True
 
@@ -114,6 +115,11 @@ def _clause_head(tok):
     ):
         tok = tok.head
     return tok
+
+
+def in_main_clause(tok) -> bool:
+    """Whether a parsed token belongs to the sentence's main clause."""
+    return _parse_main(tok)
 
 
 def _parse_main(tok) -> bool:
@@ -174,7 +180,7 @@ def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
                 if phrase and tok.dep_.split(":")[0] in ("prep", "case", "mark", "fixed") and tok.head is not tok:
                     tok = tok.head
                 return _parse_main(tok)
-        return _heuristic_main(tokens, m_first, norm, lang)
+        return _heuristic_main(tokens, m_first, norm, lang, openers)
 
     def negated(m_first: int) -> bool:
         """A negation word among the three before, inside the same clause."""
@@ -186,6 +192,7 @@ def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
         return False
 
     matches: list[Match] = lex.match(tokens)
+    openers = frozenset(m.last for m in matches if m.entry.kind in ("reporting_verb", "unnamed_source"))
     matched_chars = set()
     quotes = quote_spans(norm)
     for m in matches:
