@@ -1,9 +1,39 @@
-"""Human-readable pages: ``/docs`` renders the OpenAPI document with local files only."""
+"""Human-readable pages, local files only (no CDN):
+
+* ``/`` — the analysis page: paste an article, see its sentences, cues, sources and summary
+  (``templates/index.html`` + ``static/app.js`` + ``static/app.css``; the page calls ``/v1/analyze``);
+* ``/docs`` — the OpenAPI document rendered for people.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, send_from_directory
+from flask import Blueprint, current_app, render_template, send_from_directory
 
 bp = Blueprint("pages", __name__)
+
+LANGUAGE_NAMES = {"fr": "French", "en": "English"}
+FALLBACK_LANGUAGES = ("fr", "en")
+
+# The page loads nothing from elsewhere; say so to the browser too.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def _languages() -> list[tuple[str, str]]:
+    """(code, name) of the languages the served model knows; a fixed list while it loads."""
+    clf = current_app.extensions["model_store"].current()
+    codes = tuple(clf.languages) if clf is not None else FALLBACK_LANGUAGES
+    codes = sorted(codes, key=lambda c: (c not in FALLBACK_LANGUAGES, FALLBACK_LANGUAGES.index(c)
+                                         if c in FALLBACK_LANGUAGES else 0, c))
+    return [(c, LANGUAGE_NAMES.get(c, c)) for c in codes]
+
+
+@bp.get("/")
+def index():
+    resp = current_app.make_response(render_template("index.html", languages=_languages()))
+    resp.headers["Content-Security-Policy"] = CSP
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp
 
 
 @bp.get("/docs")

@@ -21,6 +21,7 @@ from training.features import LABELS
 ARTIFACT = "model.joblib"
 CARD = "card.json"
 MODES = ("full", "fast")
+CHUNK = 1024
 
 
 class ModelError(RuntimeError):
@@ -68,7 +69,9 @@ class Classifier:
         if not sentences:
             return np.zeros((0, len(LABELS)))
         pipe = self.pipelines["fast" if fast else "full"][lang]
-        proba = pipe.predict_proba(list(sentences))
+        sentences = list(sentences)
+        # Chunks keep each chunk's parses in the parse cache for all feature steps, and bound memory.
+        proba = np.vstack([pipe.predict_proba(sentences[i:i + CHUNK]) for i in range(0, len(sentences), CHUNK)])
         order = [list(pipe.classes_).index(lab) for lab in LABELS]
         return proba[:, order]
 

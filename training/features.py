@@ -224,3 +224,13 @@ def build_pipeline(lang: str, use_parse: bool = True, C: float = 8.0, cue_weight
     clf = CalibratedClassifierCV(base, method="sigmoid",
                                  cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=seed))
     return Pipeline([("features", features), ("clf", clf)])
+
+
+def pipeline_for_mode(lang: str, mode: str, seed: int = 0) -> Pipeline:
+    """``full``: everything, including the parse. ``fast``: word n-grams and lexicon cues only,
+    for bulk scoring (character n-grams cost more than they bring without the parse)."""
+    if mode == "full":
+        return build_pipeline(lang, use_parse=True, seed=seed)
+    if mode == "fast":
+        return build_pipeline(lang, use_parse=False, char_ngrams=None, seed=seed)
+    raise ValueError(f"unknown mode {mode!r}")

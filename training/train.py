@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from training.classifier import MODES, Classifier
 from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, Corpus, CorpusError, check_disjoint, load_files
-from training.features import LABELS, build_pipeline
+from training.features import LABELS, pipeline_for_mode
 from training.metrics import classification_report
 from training.registry import ROOT_DEFAULT, Registry
 
@@ -67,7 +67,7 @@ def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progr
         bar.set_postfix_str(f"{lang}/{mode}")
         examples = train_corpus.by_lang(lang)
         texts, labels = [e.text for e in examples], [e.label for e in examples]
-        pipe = build_pipeline(lang, use_parse=(mode == "full"), seed=seed)
+        pipe = pipeline_for_mode(lang, mode, seed=seed)
         min_class = min(labels.count(lab) for lab in set(labels))
         folds = min(cv_folds, min_class)
         if folds >= 2 and len(set(labels)) > 1:
