@@ -7,7 +7,10 @@ from pathlib import Path
 from flask import Flask
 
 from service.errors import register_error_handlers
+from service.jobs import JobRunner
 from service.model_store import ModelStore
+from training.feedback import FILENAME as FEEDBACK_FILE
+from training.feedback import FeedbackStore
 from training.registry import ROOT_DEFAULT
 
 DEFAULTS = {
@@ -16,6 +19,8 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1 << 20,  # 1 MiB JSON bodies
     "MAX_ANALYZE_SENTENCES": 2000,
     "MODEL_WATCH_INTERVAL": 1.0,
+    "MAX_UPLOAD_BYTES": 50 << 20,  # labelled data for retraining
+    "ADMIN_TOKEN": None,
     "JSON_SORT_KEYS": False,
 }
 
@@ -23,8 +28,9 @@ DEFAULTS = {
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.config.update(DEFAULTS)
-    if os.environ.get("MODEL_DIR"):
-        app.config["MODEL_DIR"] = os.environ["MODEL_DIR"]
+    for key in ("MODEL_DIR", "ADMIN_TOKEN"):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
     app.config.update(config or {})
     app.json.sort_keys = False
     app.json.ensure_ascii = False
@@ -32,15 +38,20 @@ def create_app(config: dict | None = None) -> Flask:
     store = app.config.get("MODEL_STORE") or ModelStore(Path(app.config["MODEL_DIR"]),
                                                         watch_interval=app.config["MODEL_WATCH_INTERVAL"])
     app.extensions["model_store"] = store
+    store.registry.cleanup()  # half-written versions of a trainer that was killed
+    app.extensions["jobs"] = JobRunner(store.registry.root, on_activated=lambda version: store.load())
+    app.extensions["feedback"] = FeedbackStore(store.registry.root / FEEDBACK_FILE)
     if app.config["LOAD_MODEL"] == "sync":
         store.load()
     elif app.config["LOAD_MODEL"] == "background":
         store.load_in_background()
 
+    from service.admin import bp as admin_bp
     from service.api import bp as api_bp
     from service.pages import bp as pages_bp
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(pages_bp)
     register_error_handlers(app)
     return app

@@ -38,6 +38,13 @@ class ModelStore:
     def error(self) -> str | None:
         return self._error
 
+    @property
+    def version(self) -> str | None:
+        return self._version
+
+    def languages(self) -> tuple[str, ...]:
+        return self._clf.languages if self._clf is not None else ("en", "fr")
+
     def current(self) -> Classifier | None:
         """The classifier to use for one request; checks the pointer at most once per interval."""
         now = time.monotonic()

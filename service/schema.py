@@ -32,6 +32,16 @@ class ScoreRequest(BaseModel):
     mode: Literal["full", "fast"] = Field("full", description="fast skips the parse features.")
 
 
+class FeedbackRequest(BaseModel):
+    """A user's correction of one sentence's label."""
+
+    model_config = ConfigDict(extra="ignore")
+    text: StrictStr
+    lang: StrictStr
+    label: LabelName
+    context: Optional[StrictStr] = Field(None, description="The surrounding text, kept for reviewers.")
+
+
 class Scores(BaseModel):
     asserted: float
     attributed: float
@@ -143,6 +153,65 @@ class HealthResponse(BaseModel):
     model: Optional[ModelRef] = None
 
 
+class Job(BaseModel):
+    id: str
+    state: Literal["queued", "running", "training", "succeeded", "failed"]
+    created: str
+    finished: Optional[str]
+    options: dict
+    progress: dict
+    errors: list
+    version: Optional[str]
+    activated: Optional[bool]
+    reason: Optional[str]
+    metrics: Optional[dict]
+
+
+class JobResponse(BaseModel):
+    job: Job
+    rows: Optional[int] = None
+
+
+class ModelVersion(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    version: str
+    active: bool
+
+
+class ModelList(BaseModel):
+    active: Optional[str]
+    serving: Optional[str]
+    versions: list[ModelVersion]
+
+
+class ActivateResponse(BaseModel):
+    active: str
+    previous: Optional[str]
+
+
+class DeleteResponse(BaseModel):
+    deleted: str
+
+
+class FeedbackRow(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: int
+    lang: str
+    text: str
+    label: str
+    count: int
+    conflicts: int
+
+
+class FeedbackResponse(BaseModel):
+    status: Literal["created", "duplicate", "updated"]
+    feedback: FeedbackRow
+
+
+class FeedbackList(BaseModel):
+    feedback: list[FeedbackRow]
+
+
 class ModelCard(BaseModel):
     model_config = ConfigDict(extra="allow")
     name: str
@@ -159,6 +228,11 @@ _ERRORS = {
     "413": "Body over the size limit, or too many sentences.",
     "415": "Content-Type is not application/json.",
     "422": "Unsupported language.",
+    "401": "Missing or wrong bearer token.",
+    "403": "Admin endpoints are disabled: ADMIN_TOKEN is not set.",
+    "404": "No such resource.",
+    "409": "Conflict: a training job is running, or the version is active.",
+    "422m": "The model version was refused (checksum mismatch or unloadable).",
 }
 
 
@@ -174,13 +248,17 @@ def _resp(description: str, model: type[BaseModel] | None) -> dict:
 
 
 def _errors(*codes: str) -> dict:
-    return {code: _resp(_ERRORS[code], ErrorResponse) for code in codes}
+    return {code[:3]: _resp(_ERRORS[code], ErrorResponse) for code in codes}
+
+
+_ADMIN = [{"bearerAuth": []}]
 
 
 def openapi_document(version: str = "1.0.0") -> dict:
     """The OpenAPI 3.1 document of every endpoint."""
     models = [AnalyzeRequest, ScoreRequest, AnalyzeResponse, ScoreResponse, ErrorResponse,
-              HealthResponse, ModelCard]
+              HealthResponse, ModelCard, FeedbackRequest, JobResponse, ModelList, ActivateResponse,
+              DeleteResponse, FeedbackResponse, FeedbackList]
     components: dict = {}
     for model in models:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -209,6 +287,51 @@ def openapi_document(version: str = "1.0.0") -> dict:
         "/v1/model": {"get": {"summary": "The model card of the served model", "operationId": "model",
                               "responses": {"200": _resp("Model card.", ModelCard),
                                             "503": _resp("The model is not loaded yet.", ErrorResponse)}}},
+        "/v1/models": {
+            "get": {"summary": "Model versions in the registry, with their test metrics", "operationId": "listModels",
+                    "responses": {"200": _resp("Versions; which one is active and which one is served.", ModelList)}},
+            "post": {"summary": "Retrain from labelled data (JSONL or CSV body, or a multipart 'file')",
+                     "operationId": "createModel", "security": _ADMIN,
+                     "parameters": [
+                         {"name": "mode", "in": "query", "schema": {"enum": ["extend", "replace"], "default": "extend"}},
+                         {"name": "activate", "in": "query",
+                          "schema": {"enum": ["if_better", "always", "never"], "default": "if_better"}},
+                         {"name": "include_feedback", "in": "query", "schema": {"type": "boolean", "default": False}}],
+                     "requestBody": {"required": True, "content": {
+                         "application/x-ndjson": {"schema": {"type": "string"}},
+                         "text/csv": {"schema": {"type": "string"}},
+                         "multipart/form-data": {"schema": {"type": "object", "properties": {
+                             "file": {"type": "string", "format": "binary"}}}}}},
+                     "responses": {"202": _resp("Validated; training started. Poll the job.", JobResponse),
+                                   **_errors("400", "401", "403", "409", "413", "415")}}},
+        "/v1/models/{version}/activate": {"post": {
+            "summary": "Serve another version (roll back or forward), without restart", "operationId": "activateModel",
+            "security": _ADMIN, "parameters": [{"name": "version", "in": "path", "required": True,
+                                                "schema": {"type": "string"}}],
+            "responses": {"200": _resp("Now serving this version.", ActivateResponse),
+                          **_errors("401", "403", "404", "422m")}}},
+        "/v1/models/{version}": {"delete": {
+            "summary": "Delete a version that is not active", "operationId": "deleteModel", "security": _ADMIN,
+            "parameters": [{"name": "version", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _resp("Deleted.", DeleteResponse), **_errors("401", "403", "404", "409")}}},
+        "/v1/jobs/{job_id}": {"get": {
+            "summary": "State, progress, errors, new version and metrics of a training job", "operationId": "getJob",
+            "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _resp("The job.", JobResponse), **_errors("404")}}},
+        "/v1/feedback": {
+            "post": {"summary": "Store a correction (deduplicated; the latest label wins on conflict)",
+                     "operationId": "addFeedback", "requestBody": _json_body(FeedbackRequest),
+                     "responses": {"201": _resp("Stored.", FeedbackResponse),
+                                   "200": _resp("A duplicate or a changed label for a stored sentence.",
+                                                FeedbackResponse),
+                                   **_errors("400", "415", "422")}},
+            "get": {"summary": "Export the corrections (format=json or jsonl, the corpus format)",
+                    "operationId": "exportFeedback",
+                    "parameters": [{"name": "format", "in": "query", "schema": {"enum": ["json", "jsonl"]}}],
+                    "responses": {"200": {"description": "The corrections.", "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/FeedbackList"}},
+                        "application/x-ndjson": {"schema": {"type": "string"}}}},
+                        **_errors("400")}}},
         "/v1/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
                                      "responses": {"200": {"description": "OpenAPI 3.1 document.",
                                                            "content": {"application/json": {"schema": {"type": "object"}}}}}}},
@@ -220,5 +343,6 @@ def openapi_document(version: str = "1.0.0") -> dict:
                                 "who is quoted, through which verb, and with which stance."},
         "servers": [{"url": "/"}],
         "paths": paths,
-        "components": {"schemas": components},
+        "components": {"schemas": components,
+                       "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     }

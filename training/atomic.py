@@ -50,7 +50,8 @@ def atomic_directory(final: Path):
     """
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name}-", dir=final.parent))
+    # The writer's pid is in the name, so a later cleanup can tell a dead writer's leftovers.
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-{final.name}-", dir=final.parent))
     try:
         yield tmp
         for child in tmp.iterdir():
@@ -62,3 +63,23 @@ def atomic_directory(final: Path):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def remove_stale_partials(parent: Path) -> list[Path]:
+    """Delete ``.tmp-<pid>-*`` folders whose writer process is gone (killed mid-write)."""
+    removed = []
+    for path in Path(parent).glob(".tmp-*"):
+        try:
+            pid = int(path.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # the writer is alive
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed

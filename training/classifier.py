@@ -99,9 +99,9 @@ class Classifier:
         self.card = card
         return directory
 
-    @classmethod
-    def load(cls, directory: Path) -> "Classifier":
-        """Load a model folder after checking the artifact against the card's sha256."""
+    @staticmethod
+    def verify(directory: Path) -> dict:
+        """The model card, once the artifact's sha256 matches it (nothing is unpickled)."""
         directory = Path(directory)
         card_path, art_path = directory / CARD, directory / ARTIFACT
         if not card_path.is_file() or not art_path.is_file():
@@ -110,10 +110,17 @@ class Classifier:
             card = json.loads(card_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise ModelError(f"{card_path}: unreadable model card ({exc})") from None
-        expected = card.get("artifact_sha256")
+        expected = card.get("artifact_sha256") if isinstance(card, dict) else None
         actual = sha256_file(art_path)
         if not expected or actual != expected:
             raise ModelError(f"{art_path}: sha256 {actual} does not match the card ({expected}); refusing to load")
+        return card
+
+    @classmethod
+    def load(cls, directory: Path) -> "Classifier":
+        """Load a model folder after checking the artifact against the card's sha256."""
+        card = cls.verify(directory)
+        art_path = Path(directory) / ARTIFACT
         payload = joblib.load(art_path)
         if not isinstance(payload, dict) or payload.get("format") != 1 or "full" not in payload.get("pipelines", {}):
             raise ModelError(f"{art_path}: not a model artifact of this project")

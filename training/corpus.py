@@ -159,19 +159,25 @@ def parse_csv(data: str, name: str, problems: list[Problem]) -> list[Example]:
     return out
 
 
-def parse_text(data: str | bytes, name: str, fmt: str | None = None) -> list[Example]:
-    """Examples from the content of one file; ``fmt`` is "jsonl" or "csv" (else guessed)."""
+def validate_text(data: str | bytes, name: str, fmt: str | None = None) -> tuple[list[Example], list[Problem]]:
+    """The valid examples of one file's content and a problem for every invalid row."""
     problems: list[Problem] = []
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise CorpusError([Problem(name, data[:exc.start].count(b"\n") + 1, "not valid UTF-8")]) from None
+            return [], [Problem(name, data[:exc.start].count(b"\n") + 1, "not valid UTF-8")]
     if fmt is None:
-        fmt = "csv" if name.lower().endswith(".csv") or (data.lstrip()[:1] not in ("{", "[", "") ) else "jsonl"
+        fmt = "csv" if name.lower().endswith(".csv") or (data.lstrip()[:1] not in ("{", "[", "")) else "jsonl"
     examples = (parse_csv if fmt == "csv" else parse_jsonl)(data, name, problems)
     if not examples and not problems:
         problems.append(Problem(name, 1, "no examples found"))
+    return examples, problems
+
+
+def parse_text(data: str | bytes, name: str, fmt: str | None = None) -> list[Example]:
+    """Examples from the content of one file; ``fmt`` is "jsonl" or "csv" (else guessed)."""
+    examples, problems = validate_text(data, name, fmt)
     if problems:
         raise CorpusError(problems)
     return examples
@@ -197,8 +203,8 @@ def load_files(paths) -> Corpus:
     return Corpus(examples)
 
 
-def check_disjoint(train: Corpus, test: Corpus) -> None:
-    """The same sentence in train and test would inflate every test figure."""
+def disjoint_problems(train: Corpus, test: Corpus) -> list[Problem]:
+    """Rows of ``test`` whose text is also in ``train``, reported at the test row."""
     seen = {(e.lang, e.text.casefold()): e for e in train.examples}
     problems = []
     for e in test.examples:
@@ -206,6 +212,27 @@ def check_disjoint(train: Corpus, test: Corpus) -> None:
         if other is not None:
             file, line = e.source.rsplit(":", 1)
             problems.append(Problem(file, int(line), f"the same text is in the training data ({other.source})"))
+    return problems
+
+
+MIN_PER_LABEL = 5
+
+
+def coverage_problems(corpus: Corpus, name: str) -> list[Problem]:
+    """Each language present needs every label, at least ``MIN_PER_LABEL`` times, to be learnt
+    and calibrated (5-fold)."""
+    problems = []
+    for lang, counts in corpus.counts().items():
+        short = {lab: n for lab, n in counts.items() if n < MIN_PER_LABEL}
+        if short:
+            detail = ", ".join(f"{lab}: {n}" for lab, n in short.items())
+            problems.append(Problem(name, 0, f"{lang}: every label needs at least {MIN_PER_LABEL} examples ({detail})"))
+    return problems
+
+
+def check_disjoint(train: Corpus, test: Corpus) -> None:
+    """The same sentence in train and test would inflate every test figure."""
+    problems = disjoint_problems(train, test)
     if problems:
         raise CorpusError(problems)
 

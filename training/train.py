@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import platform
 import sys
 from pathlib import Path
@@ -19,13 +20,16 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from tqdm import tqdm
 
+from training.atomic import atomic_write_text
 from training.classifier import MODES, Classifier
-from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, Corpus, CorpusError, check_disjoint, load_files
+from training.corpus import (DEFAULT_TEST, DEFAULT_TRAIN, Corpus, CorpusError, check_disjoint, coverage_problems,
+                             load_files)
 from training.features import LABELS, pipeline_for_mode
 from training.metrics import classification_report
 from training.registry import ROOT_DEFAULT, Registry
 
 MODEL_NAME = "claim-presentation"
+IF_BETTER_TOLERANCE = 0.01
 
 
 def library_versions() -> dict:
@@ -55,6 +59,11 @@ def _eval(pipe, texts, labels) -> dict:
     return classification_report(labels, pred, proba)
 
 
+def _calibration_folds(rarest: int, seed: int) -> StratifiedKFold:
+    """Five folds for calibration, fewer when a label is rare (small user corpora)."""
+    return StratifiedKFold(n_splits=max(2, min(5, rarest)), shuffle=True, random_state=seed)
+
+
 def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progress: bool = True,
           cv_folds: int = 5, on_step=None) -> tuple[Classifier, dict]:
     """Fit one pipeline per language and mode; return the classifier and its metrics."""
@@ -69,10 +78,13 @@ def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progr
         texts, labels = [e.text for e in examples], [e.label for e in examples]
         pipe = pipeline_for_mode(lang, mode, seed=seed)
         min_class = min(labels.count(lab) for lab in set(labels))
+        pipe.set_params(clf__cv=_calibration_folds(min_class, seed))
         folds = min(cv_folds, min_class)
         if folds >= 2 and len(set(labels)) > 1:
             cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-            proba = cross_val_predict(clone(pipe), texts, labels, cv=cv, method="predict_proba")
+            smallest_fold = min_class - -(-min_class // folds)  # rarest label's count in a training fold
+            cv_pipe = clone(pipe).set_params(clf__cv=_calibration_folds(smallest_fold, seed))
+            proba = cross_val_predict(cv_pipe, texts, labels, cv=cv, method="predict_proba")
             classes = sorted(set(labels))
             full = np.zeros((len(texts), len(LABELS)))
             for j, lab in enumerate(classes):
@@ -109,40 +121,119 @@ def make_card(train_corpus: Corpus, test_corpus: Corpus | None, metrics: dict, s
     }
 
 
+def merge_later_wins(corpus: Corpus) -> Corpus:
+    """One row per sentence: a user's row (later file) overrides a shipped row with the same text."""
+    by_key: dict = {}
+    for e in corpus.examples:
+        by_key[(e.lang, " ".join(e.text.casefold().split()))] = e
+    return Corpus(list(by_key.values()))
+
+
+def should_activate(policy: str, registry: Registry, metrics: dict, test_corpus: Corpus | None) -> tuple[bool, str]:
+    """``if_better``: not worse than the active model by more than 0.01 macro-F1 in any language
+    on the shipped test split."""
+    active = registry.active_version()
+    if policy == "always":
+        return True, "activation requested"
+    if policy == "never":
+        return False, "activation not requested (activate=never)"
+    if active is None:
+        return True, "no active model yet"
+    if test_corpus is None:
+        return False, "no test split to compare on"
+    card = registry.card(active)
+    old = card.get("metrics", {}).get("full", {}).get("test", {})
+    if card.get("test_data", {}).get("sha256") != test_corpus.sha256() or not old:
+        from training.evaluate import evaluate
+
+        results = evaluate(registry.load_active(), test_corpus)
+        old = {lang: res["model"] for lang, res in results.items() if "model" in res}
+    new = metrics["full"]["test"]
+    worse = [f"{lang}: {new[lang]['macro_f1']:.4f} < {old[lang]['macro_f1']:.4f} - {IF_BETTER_TOLERANCE}"
+             for lang in sorted(old) if lang in new and new[lang]["macro_f1"] < old[lang]["macro_f1"] - IF_BETTER_TOLERANCE]
+    missing = [lang for lang in old if lang not in new]
+    if missing:
+        return False, f"not activated: the new model lacks {', '.join(missing)}"
+    if worse:
+        return False, "not activated: test macro-F1 dropped by more than 0.01 (" + "; ".join(worse) + f") vs {active}"
+    gains = ", ".join(f"{lang} {new[lang]['macro_f1']:.4f} vs {old[lang]['macro_f1']:.4f}" for lang in sorted(old))
+    return True, f"test macro-F1 not lower than {active} by more than 0.01 ({gains})"
+
+
+class Status:
+    """Progress of one run, written atomically to a JSON file that a service can poll."""
+
+    def __init__(self, path: str | None):
+        self.path = Path(path) if path else None
+        self.data: dict = {"state": "running", "progress": {"done": 0, "total": 0}, "errors": []}
+
+    def update(self, **fields) -> None:
+        self.data.update(fields)
+        if self.path:
+            atomic_write_text(self.path, json.dumps(self.data, ensure_ascii=False))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.train", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", nargs="*", default=[], help="extra labelled files (JSONL or CSV)")
     ap.add_argument("--mode", choices=("extend", "replace"), default="extend",
-                    help="extend: shipped corpus + --data (default); replace: --data only")
+                    help="extend: shipped corpus + --data, your rows win on the same sentence (default); "
+                         "replace: --data only")
+    ap.add_argument("--include-feedback", action="store_true",
+                    help="add the corrections stored in <model-dir>/feedback.sqlite3")
     ap.add_argument("--train", default=str(DEFAULT_TRAIN), help="the shipped training split")
-    ap.add_argument("--test", default=str(DEFAULT_TEST), help="held-out test split for the card")
+    ap.add_argument("--test", default=str(DEFAULT_TEST), help="held-out test split for the card and if_better")
     ap.add_argument("--model-dir", "--out", dest="model_dir", default=str(ROOT_DEFAULT),
                     help="model registry folder (default: models/)")
-    ap.add_argument("--activate", choices=("always", "never", "if_first"), default="if_first",
-                    help="make the new version active (default: only if none is)")
+    ap.add_argument("--activate", choices=("if_better", "always", "never"), default="if_better",
+                    help="if_better (default): only if test macro-F1 is not lower than the active "
+                         "model's by more than 0.01 in any language; the first version is always activated")
+    ap.add_argument("--status-file", help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
+    status = Status(args.status_file)
 
-    if args.mode == "replace" and not args.data:
-        ap.error("--mode replace needs --data FILE...")
+    if args.mode == "replace" and not args.data and not args.include_feedback:
+        ap.error("--mode replace needs --data FILE... (or --include-feedback)")
     files = ([args.train] if args.mode == "extend" else []) + list(args.data)
+    registry = Registry(Path(args.model_dir))
     try:
         train_corpus = load_files(files)
+        if args.include_feedback:
+            from training.feedback import FILENAME, FeedbackStore
+
+            train_corpus.examples.extend(FeedbackStore(registry.root / FILENAME).examples())
+        train_corpus = merge_later_wins(train_corpus)
         test_corpus = load_files([args.test]) if args.test else None
         if test_corpus is not None:
             check_disjoint(train_corpus, test_corpus)
+        coverage = coverage_problems(train_corpus, "training data")
+        if coverage:
+            raise CorpusError(coverage)
     except CorpusError as exc:
+        status.update(state="failed", errors=[p.to_json() for p in exc.problems], reason="invalid data")
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    clf, metrics = train(train_corpus, test_corpus, seed=args.seed, progress=not args.quiet)
+    status.update(state="training", progress={"done": 0, "total": 2 * len(train_corpus.counts())})
+    clf, metrics = train(train_corpus, test_corpus, seed=args.seed, progress=not args.quiet,
+                         on_step=lambda done, total: status.update(progress={"done": done, "total": total}))
     card = make_card(train_corpus, test_corpus, metrics, args.seed, [Path(f).name for f in files], args.mode)
-    registry = Registry(Path(args.model_dir))
+    if args.include_feedback:
+        card["training_data"]["files"].append("feedback")
+    base, n = card["version"], 1
+    while registry.path(card["version"]).exists():
+        n += 1
+        card["version"] = f"{base}-{n}"
     out = clf.save(registry.path(card["version"]), card)
-    if args.activate == "always" or (args.activate == "if_first" and registry.active_version() is None):
+    activate, reason = should_activate(args.activate, registry, metrics, test_corpus)
+    if activate:
         registry.activate(card["version"])
-    print(f"wrote {out}")
+    summary = {lang: rep["macro_f1"] for lang, rep in metrics["full"]["test"].items()}
+    status.update(state="succeeded", version=card["version"], activated=activate, reason=reason,
+                  metrics={"test_macro_f1": summary})
+    print(f"wrote {out}\n{'activated' if activate else 'not activated'}: {reason}")
     for lang, rep in metrics["full"]["test"].items():
         fast = metrics["fast"]["test"].get(lang, {})
         print(f"  test {lang}: macro-F1 {rep['macro_f1']:.3f} (fast {fast.get('macro_f1', float('nan')):.3f}), "

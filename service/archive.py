@@ -1,0 +1,514 @@
+"""Batch archives: input files cut into partitions, and result partitions written atomically.
+
+A partition is a fixed-size chunk of one input file's rows, named from that file and the chunk
+number, so a run that is stopped and started again finds the same partitions and skips the ones
+already written. Each output file is written under a hidden temporary name and renamed into place:
+a reader, or a resumed run, never sees half of one.
+
+Output layout (``--out DIR``)::
+
+    DIR/_batch.json                 settings the partitions were written with (checked on resume)
+    DIR/articles/<partition>.parquet  one row per analysed article (summary + passed-through columns)
+    DIR/sentences/<partition>.parquet one row per sentence
+    DIR/errors/<partition>.jsonl      records that could not be analysed
+    DIR/errors.jsonl                  all of those, gathered at the end of each run
+
+``read_table`` reads a table back whole (pandas), whatever the format.
+"""
+from __future__ import annotations
+
+import csv
+import fcntl
+import glob
+import hashlib
+import io
+import json
+import math
+import os
+import re
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Callable, Iterator
+
+from training.atomic import atomic_write_bytes
+from training.features import LABELS
+
+FORMATS = ("parquet", "jsonl")
+TABLES = ("articles", "sentences")
+INPUT_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+REQUIRED = ("id", "text")
+MANIFEST = "_batch.json"
+ERRORS = "errors.jsonl"
+SHARES = (*LABELS, "unattributed_asserted")
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # article texts are longer than csv's 128 KiB default
+
+
+class ArchiveError(ValueError):
+    """A problem with an input file or the output folder; the message names the file."""
+
+
+class RecordError(ValueError):
+    """One input record that cannot be analysed; the run goes on without it."""
+
+    def __init__(self, reason: str, article_id: str | None = None):
+        super().__init__(reason)
+        self.reason, self.article_id = reason, article_id
+
+
+# --- input ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class InputFile:
+    path: Path        # as given (after glob expansion); reported as ``source_file``
+    kind: str         # jsonl | csv | parquet
+    rows: int
+
+    def partitions(self, size: int) -> int:
+        return math.ceil(self.rows / size)
+
+    def partition_name(self, chunk: int) -> str:
+        """``<file name>-<hash of its absolute path>-<chunk>``: stable across runs, unique across
+        folders holding files of the same name."""
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", self.path.name)[:80]
+        digest = hashlib.sha1(str(self.path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:10]
+        return f"{stem}-{digest}-{chunk:05d}"
+
+
+@dataclass
+class Malformed:
+    """A row that could not even be read as a record (bad CSV row)."""
+
+    reason: str
+
+
+@dataclass
+class Partition:
+    name: str
+    source_file: str
+    records: list[tuple[int, object]] = field(default_factory=list)  # (row, dict | JSONL bytes | Malformed)
+
+
+@dataclass
+class Article:
+    id: str
+    text: str
+    lang: str | None       # None: detect
+    extra: dict            # passed-through columns
+
+
+def open_inputs(patterns: list[str]) -> list[InputFile]:
+    """Expand globs, check each file's kind and required columns, count its rows."""
+    paths: list[Path] = []
+    for pattern in patterns:
+        if glob.has_magic(pattern):
+            matched = sorted(glob.glob(pattern, recursive=True))
+            if not matched:
+                raise ArchiveError(f"{pattern}: no file matches this pattern")
+            paths.extend(Path(m) for m in matched if not Path(m).is_dir())
+        else:
+            path = Path(pattern)
+            if not path.exists():
+                raise ArchiveError(f"{pattern}: no such file")
+            if path.is_dir():
+                raise ArchiveError(f"{pattern}: is a directory; give files or a glob such as {pattern}/*.jsonl")
+            paths.append(path)
+    seen, inputs = set(), []
+    for path in paths:
+        key = path.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        kind = INPUT_KINDS.get(path.suffix.lower())
+        if kind is None:
+            raise ArchiveError(f"{path}: unknown input type {path.suffix or '(no suffix)'!r}; "
+                               f"expected one of {', '.join(sorted(INPUT_KINDS))}")
+        inputs.append(InputFile(path, kind, _count_rows(path, kind)))
+    return inputs
+
+
+def _count_rows(path: Path, kind: str) -> int:
+    if kind == "parquet":
+        meta = _parquet_file(path)
+        _check_columns(path, meta.schema_arrow.names)
+        return meta.metadata.num_rows
+    return sum(1 for _ in _records(path, kind))
+
+
+def _check_columns(path: Path, columns: list[str]) -> None:
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise ArchiveError(f"{path}: no {' or '.join(repr(c) for c in missing)} column "
+                           f"(columns: {', '.join(columns) or 'none'})")
+
+
+def _parquet_file(path: Path):
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged or foreign file
+        raise ArchiveError(f"{path}: unreadable Parquet file ({exc})") from None
+
+
+def _records(path: Path, kind: str) -> Iterator[tuple[int, object]]:
+    """(row, payload) for every record: row is the 1-based line for JSONL and CSV (the CSV
+    header is line 1), the 1-based row for Parquet."""
+    try:
+        if kind == "jsonl":
+            with open(path, "rb") as fh:
+                for line_no, line in enumerate(fh, 1):
+                    if line.strip():
+                        yield line_no, line
+        elif kind == "csv":
+            yield from _csv_records(path)
+        else:
+            row = 0
+            for batch in _parquet_file(path).iter_batches(batch_size=1024):
+                for record in batch.to_pylist():
+                    row += 1
+                    yield row, record
+    except ArchiveError:
+        raise
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except Exception as exc:
+        raise ArchiveError(f"{path}: unreadable {kind} file ({type(exc).__name__}: {exc})") from None
+
+
+def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise ArchiveError(f"{path}: empty CSV file (expected a header line)")
+            _check_columns(path, header)
+            prev = reader.line_num
+            for fields in reader:
+                start, prev = prev + 1, reader.line_num
+                if not fields or fields == [""]:
+                    continue
+                if len(fields) != len(header):
+                    yield start, Malformed(f"{len(fields)} fields where the header has {len(header)}")
+                    continue
+                yield start, dict(zip(header, fields))
+        except UnicodeDecodeError as exc:
+            raise ArchiveError(f"{path}: not valid UTF-8 after line {reader.line_num} ({exc.reason})") from None
+        except csv.Error as exc:
+            raise ArchiveError(f"{path}: line {reader.line_num}: malformed CSV ({exc})") from None
+
+
+def iter_partitions(inp: InputFile, size: int, wanted: Callable[[str], bool]) -> Iterator[Partition]:
+    """The file's partitions in order, skipping (without keeping their rows) those not wanted."""
+    chunk, current = 0, None
+    for i, (row, payload) in enumerate(_records(inp.path, inp.kind)):
+        if i % size == 0:
+            if current is not None:
+                yield current
+            name = inp.partition_name(chunk)
+            current = Partition(name, str(inp.path)) if wanted(name) else None
+            chunk += 1
+        if current is not None:
+            current.records.append((row, payload))
+    if current is not None:
+        yield current
+
+
+def to_article(payload) -> Article:
+    """An input record as an ``Article``, or a ``RecordError`` saying what is wrong with it."""
+    if isinstance(payload, Malformed):
+        raise RecordError(payload.reason)
+    passthrough = _json_passthrough if isinstance(payload, bytes) else _clean
+    if isinstance(payload, bytes):
+        try:
+            payload = json.loads(payload.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise RecordError("line is not valid UTF-8") from None
+        except (json.JSONDecodeError, RecursionError) as exc:
+            msg = f"{exc.msg} (column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else "nesting too deep"
+            raise RecordError(f"malformed JSON: {msg}") from None
+        if not isinstance(payload, dict):
+            raise RecordError(f"a JSON object was expected, got {type(payload).__name__}")
+    article_id = payload.get("id")
+    if isinstance(article_id, float) and article_id.is_integer():
+        article_id = int(article_id)
+    if article_id is None or article_id == "":
+        raise RecordError("missing id")
+    if isinstance(article_id, bool) or not isinstance(article_id, (str, int)):
+        raise RecordError(f"id must be a string or an integer, got {type(article_id).__name__}")
+    article_id = _clean(str(article_id))
+    text = payload.get("text")
+    if text is None:
+        raise RecordError("missing text", article_id)
+    if not isinstance(text, str):
+        raise RecordError(f"text must be a string, got {type(text).__name__}", article_id)
+    if not text.strip():
+        raise RecordError("empty text", article_id)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RecordError("text contains unpaired surrogate characters", article_id) from None
+    lang = payload.get("lang")
+    if lang is not None and not isinstance(lang, str):
+        raise RecordError(f"lang must be a string, got {type(lang).__name__}", article_id)
+    lang = (lang or "").strip().lower()
+    extra = {k: passthrough(v) for k, v in payload.items() if k not in ("id", "text", "lang")}
+    return Article(article_id, text, None if lang in ("", "auto") else lang, extra)
+
+
+def _clean(value):
+    """Strings that Parquet can store: unpaired surrogates (possible in JSON) become '?'."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def _json_passthrough(value):
+    """JSON scalars stay as they are; objects and arrays are kept as JSON text."""
+    if isinstance(value, (dict, list)):
+        return _clean(json.dumps(value, ensure_ascii=False))
+    return _clean(value)
+
+
+# --- output tables ----------------------------------------------------------------------------
+def _schemas():
+    import pyarrow as pa
+
+    sentences = pa.schema([("id", pa.string()), ("source_file", pa.string()), ("row", pa.int64()),
+                           ("index", pa.int64()), ("start", pa.int64()), ("end", pa.int64()),
+                           ("text", pa.string()), ("label", pa.string()),
+                           *[(f"score_{lab}", pa.float64()) for lab in LABELS],
+                           ("cues", pa.string()), ("attributions", pa.string())])
+    articles = pa.schema([("id", pa.string()), ("source_file", pa.string()), ("row", pa.int64()),
+                          ("lang", pa.string()), ("lang_detected", pa.bool_()), ("sentences", pa.int64()),
+                          *[(f"count_{lab}", pa.int64()) for lab in LABELS],
+                          *[(f"share_{s}", pa.float64()) for s in SHARES],
+                          ("sources", pa.string()), ("claims_as_fact", pa.string())])
+    return sentences, articles
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Analysed:
+    row: int
+    article: Article
+    lang: str
+    detected: bool
+    result: dict  # service.analysis.analyze output
+
+
+def encode_partition(part: Partition, analysed: list[Analysed], errors: list[dict], fmt: str) -> dict[str, bytes]:
+    """The partition's three output files, as bytes (built where the work ran)."""
+    import pyarrow as pa
+
+    sentence_schema, article_schema = _schemas()
+    sentences = {name: [] for name in sentence_schema.names}
+    articles = {name: [] for name in article_schema.names}
+    extra_names: list[str] = []
+    for a in analysed:
+        key = (a.article.id, part.source_file, a.row)
+        for s in a.result["sentences"]:
+            for name, value in zip(("id", "source_file", "row", "index", "start", "end", "text", "label"),
+                                   (*key, s["index"], s["start"], s["end"], s["text"], s["label"])):
+                sentences[name].append(value)
+            for lab in LABELS:
+                sentences[f"score_{lab}"].append(s["scores"][lab])
+            sentences["cues"].append(_dumps(s["cues"]))
+            sentences["attributions"].append(_dumps(s["attributions"]))
+        summary = a.result["summary"]
+        for name, value in zip(("id", "source_file", "row", "lang", "lang_detected", "sentences"),
+                               (*key, a.lang, a.detected, summary["sentences"])):
+            articles[name].append(value)
+        for lab in LABELS:
+            articles[f"count_{lab}"].append(summary["counts"][lab])
+        for s in SHARES:
+            articles[f"share_{s}"].append(summary["shares"][s])
+        articles["sources"].append(_dumps(summary["sources"]))
+        articles["claims_as_fact"].append(_dumps(summary["claims_as_fact"]))
+        for k in a.article.extra:
+            if k not in extra_names:
+                extra_names.append(k)
+    sentence_table = pa.table(sentences, schema=sentence_schema)
+    article_table = pa.table(articles, schema=article_schema)
+    for k in extra_names:
+        values = [a.article.extra.get(k) for a in analysed]
+        name = k if k not in article_schema.names else f"input_{k}"
+        article_table = article_table.append_column(name, _column(values))
+    error_lines = "".join(_dumps(e) + "\n" for e in errors).encode("utf-8")
+    return {"sentences": _encode(sentence_table, fmt), "articles": _encode(article_table, fmt), "errors": error_lines}
+
+
+def _column(values: list):
+    """A passed-through column keeps its type; a column of mixed types becomes text."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+        return pa.array([None if v is None else v if isinstance(v, str) else _dumps_value(v) for v in values],
+                        type=pa.string())
+
+
+def _dumps_value(v) -> str:
+    return _dumps(v) if isinstance(v, (bool, int, float, dict, list)) else str(v)
+
+
+def _json_default(value):
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def _encode(table, fmt: str) -> bytes:
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False, default=_json_default) + "\n"
+                       for r in table.to_pylist()).encode("utf-8")
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    return buf.getvalue()
+
+
+# --- output folder ----------------------------------------------------------------------------
+class OutputDir:
+    """Where partitions land; one run at a time (a lock file), settings checked on resume."""
+
+    def __init__(self, root: Path, fmt: str):
+        self.root, self.fmt = Path(root), fmt
+
+    def path(self, table: str, name: str) -> Path:
+        ext = "jsonl" if table == "errors" else self.fmt
+        return self.root / table / f"{name}.{ext}"
+
+    def is_done(self, name: str) -> bool:
+        return all(self.path(t, name).is_file() for t in (*TABLES, "errors"))
+
+    def write(self, name: str, files: dict[str, bytes]) -> None:
+        """Articles last: a partition counts as done only once all three files exist."""
+        for table in ("errors", "sentences", "articles"):
+            atomic_write_bytes(self.path(table, name), files[table])
+
+    @contextmanager
+    def locked(self):
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fh = open(self.root / ".lock", "w")
+        except OSError as exc:
+            raise ArchiveError(f"{self.root}: cannot create the output folder ({exc.strerror or exc})") from None
+        try:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise ArchiveError(f"{self.root}: another batch run is writing to this folder") from None
+            self._remove_leftovers()
+            yield self
+        finally:
+            fh.close()
+
+    def _remove_leftovers(self) -> None:
+        """Temporary files of a run that was killed mid-write (safe: we hold the lock)."""
+        for table in (*TABLES, "errors"):
+            for tmp in (self.root / table).glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+        for tmp in self.root.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+    def check_manifest(self, settings: dict, inputs: list[InputFile]) -> None:
+        """Refuse to mix partitions written with other settings; then record this run's inputs."""
+        path = self.root / MANIFEST
+        manifest = {}
+        if path.exists():
+            try:
+                manifest = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as exc:
+                raise ArchiveError(f"{path}: unreadable ({exc})") from None
+            for key, value in settings.items():
+                if manifest.get(key) != value:
+                    raise ArchiveError(
+                        f"{self.root} holds partitions written with {key} = {manifest.get(key)!r}, "
+                        f"this run has {value!r}; use the same setting or another --out folder")
+        elif any((self.root / t).exists() for t in TABLES):
+            raise ArchiveError(f"{self.root}: has {'/'.join(TABLES)} folders but no {MANIFEST}; use another --out folder")
+        known = manifest.get("inputs", [])
+        for inp in inputs:
+            if str(inp.path) not in known:
+                known.append(str(inp.path))
+        atomic_write_bytes(path, (json.dumps({**settings, "inputs": known}, indent=2, ensure_ascii=False) + "\n")
+                           .encode("utf-8"))
+
+    def gather_errors(self) -> int:
+        """``errors.jsonl``: every partition's errors, in partition order. Returns the count."""
+        data = b"".join(p.read_bytes() for p in sorted((self.root / "errors").glob("*.jsonl")))
+        atomic_write_bytes(self.root / ERRORS, data)
+        return data.count(b"\n")
+
+    def count_rows(self, table: str) -> int:
+        files = sorted((self.root / table).glob(f"*.{self.fmt}"))
+        if self.fmt == "jsonl":
+            return sum(p.read_bytes().count(b"\n") for p in files)
+        import pyarrow.parquet as pq
+
+        return sum(pq.ParquetFile(p).metadata.num_rows for p in files)
+
+
+def read_manifest(root: Path) -> dict:
+    try:
+        return json.loads((Path(root) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def read_table(root: Path, table: str):
+    """A whole output table as a pandas DataFrame, rows in partition order.
+
+    Partitions may disagree on passed-through columns (absent in one file, another type in
+    another): missing values become nulls and a column of several types becomes text.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    root = Path(root)
+    fmt = read_manifest(root).get("format")
+    if fmt is None:
+        fmt = "jsonl" if any((root / table).glob("*.jsonl")) else "parquet"
+    files = sorted((root / table).glob(f"*.{fmt}"))
+    if fmt == "jsonl":
+        records = []
+        for p in files:
+            records.extend(json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line)
+        return pd.DataFrame.from_records(records)
+    tables = [_read_parquet(p) for p in files]
+    if not tables:
+        sentence_schema, article_schema = _schemas()
+        return (article_schema if table == "articles" else sentence_schema).empty_table().to_pandas()
+    types: dict[str, set] = {}
+    for t in tables:
+        for f in t.schema:
+            if not pa.types.is_null(f.type):
+                types.setdefault(f.name, set()).add(f.type)
+    mixed = {name for name, ts in types.items() if len(ts) > 1}
+    if mixed:
+        tables = [t.cast(pa.schema([pa.field(f.name, pa.string()) if f.name in mixed else f for f in t.schema]))
+                  if any(n in mixed for n in t.schema.names) else t for t in tables]
+    return pa.concat_tables(tables, promote_options="permissive").to_pandas()
+
+
+def _read_parquet(path: Path):
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path)
+    except Exception as exc:
+        raise ArchiveError(f"{path}: unreadable Parquet file ({exc})") from None

@@ -1,0 +1,613 @@
+/* The analysis page (/): sends the text to the analyze endpoint and draws the answer.
+ *
+ * Plain JavaScript, no library, no build step. Everything that comes from the user or the API is
+ * put in the page with textContent / createTextNode, never as HTML. The API's offsets count code
+ * points (Python); JavaScript strings count UTF-16 units, so offsets are converted before slicing.
+ */
+(function () {
+  "use strict";
+
+  var LABELS = ["asserted", "attributed", "hedged", "none"];
+  var STANCES = ["neutral", "endorsing", "distancing", "denial"];
+  var STANCE_MARK = { neutral: "=", endorsing: "+", distancing: "~", denial: "\u00d7" };
+  var CUE_NAMES = {
+    reporting_verb: "reporting verb", according_to: "according to / selon", unnamed_source: "unnamed source",
+    hedge: "hedge", booster: "booster", conditional: "conditional verb", quote: "quotation",
+    question: "question", furniture: "page furniture"
+  };
+  var ERROR_TITLES = {
+    400: "The text was refused", 413: "The text is too long", 415: "The request was refused",
+    422: "Unsupported language", 429: "Too many requests", 503: "The service is not ready"
+  };
+  var TIMEOUT_MS = 120000;
+  var MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+  var $ = function (id) { return document.getElementById(id); };
+  var form, textBox, fileInput, langSelect, button, statusEl, errorEl, results, article, tip;
+  var state = null; // {text, lang, data, toUnit, sentEls, picked, mentionSource, sentenceSources}
+  var tipNode = null; // the sentence the tooltip describes
+
+  /* ---- small helpers ------------------------------------------------------------------------ */
+
+  // el("span", {class: "x", title: "y"}, child, "text", ...): text children become text nodes.
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (key) {
+        var value = attrs[key];
+        if (value === null || value === undefined || value === false) return;
+        if (key === "class") node.className = value;
+        else node.setAttribute(key, value === true ? "" : String(value));
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === null || child === undefined) continue;
+      node.append(child);
+    }
+    return node;
+  }
+
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+  function pct(x) { return Math.round((Number(x) || 0) * 100) + "%"; }
+
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  // Only known names become class names; anything else maps to a fixed fallback.
+  function safeKey(value, allowed, fallback) { return allowed.indexOf(value) >= 0 ? value : fallback; }
+
+  function cueKey(type) { return Object.prototype.hasOwnProperty.call(CUE_NAMES, type) ? type : "other"; }
+
+  // Code-point offset -> UTF-16 offset in `text` (identity when the text has no astral characters).
+  function offsetMapper(text) {
+    if (!/[\uD800-\uDFFF]/.test(text)) {
+      return function (i) { return Math.max(0, Math.min(i | 0, text.length)); };
+    }
+    var map = [];
+    var unit = 0;
+    for (var ch of text) { map.push(unit); unit += ch.length; }
+    map.push(unit);
+    return function (i) { return map[Math.max(0, Math.min(i | 0, map.length - 1))]; };
+  }
+
+  function setStatus(message) { statusEl.textContent = message; }
+
+  function showError(message) {
+    errorEl.textContent = message;
+    errorEl.hidden = false;
+  }
+
+  function clearError() { errorEl.textContent = ""; errorEl.hidden = true; }
+
+  // A plain sentence for an error answer of the API ({"error": {"code", "message", "field"}}).
+  function errorMessage(status, body) {
+    var err = body && typeof body === "object" ? body.error : null;
+    var detail = err && typeof err.message === "string" ? err.message : "";
+    var title = ERROR_TITLES[status] || ("The service answered with an error (HTTP " + status + ")");
+    if (!detail) return title + ".";
+    detail = detail.charAt(0).toUpperCase() + detail.slice(1);
+    return title + ": " + detail + (/[.!?]$/.test(detail) ? "" : ".");
+  }
+
+  /* ---- input -------------------------------------------------------------------------------- */
+
+  function loadFile(file) {
+    clearError();
+    if (!file) return;
+    var isText = /\.txt$/i.test(file.name) || /^text\//.test(file.type || "");
+    if (!isText) { showError("Only plain-text files (.txt) can be opened; \u201c" + file.name + "\u201d is not one."); return; }
+    if (file.size > MAX_FILE_BYTES) { showError("The file \u201c" + file.name + "\u201d is too large to analyze here."); return; }
+    file.text().then(function (content) {
+      textBox.value = content;
+      setStatus("Loaded \u201c" + file.name + "\u201d (" + plural(textBox.value.length, "character", "characters") + "). Press Analyze.");
+    }, function () {
+      showError("The file \u201c" + file.name + "\u201d could not be read.");
+    });
+  }
+
+  function setBusy(busy) {
+    button.disabled = busy;
+    button.textContent = busy ? "Analyzing\u2026" : "Analyze";
+    form.setAttribute("aria-busy", busy ? "true" : "false");
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    clearError();
+    var text = textBox.value;
+    if (!text.trim()) {
+      showError("There is no text to analyze: paste an article or open a .txt file.");
+      textBox.focus();
+      return;
+    }
+    var lang = langSelect.value;
+    hideResults();
+    setBusy(true);
+    setStatus("Analyzing\u2026");
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
+    var status = 0;
+    fetch(form.getAttribute("data-api"), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify({ text: text, lang: lang }),
+      signal: controller ? controller.signal : undefined
+    }).then(function (resp) {
+      status = resp.status;
+      return resp.json().catch(function () { return null; }).then(function (body) {
+        if (!resp.ok) {
+          setStatus("");
+          showError(errorMessage(status, body));
+          return;
+        }
+        if (!body || !Array.isArray(body.sentences) || !body.summary) {
+          setStatus("");
+          showError("The service sent an answer this page does not understand.");
+          return;
+        }
+        render(text, lang, body);
+      });
+    }).catch(function (err) {
+      setStatus("");
+      if (err && err.name === "AbortError") showError("The analysis took too long and was stopped. Try a shorter text.");
+      else showError("Could not reach the service. Is it still running?");
+    }).then(function () {
+      if (timer) clearTimeout(timer);
+      setBusy(false);
+    });
+  }
+
+  /* ---- drawing the analysis ----------------------------------------------------------------- */
+
+  function hideResults() {
+    state = null;
+    results.hidden = true;
+    hideTip();
+  }
+
+  function render(text, lang, data) {
+    var toUnit = offsetMapper(text);
+    var sources = Array.isArray(data.summary.sources) ? data.summary.sources : [];
+    state = { text: text, lang: lang, data: data, toUnit: toUnit, sentEls: [], picked: null,
+              mentionSource: mentionIndex(sources), sentenceSources: sentenceIndex(sources) };
+    renderMeta(data);
+    renderSummary(data);
+    renderArticle(text, data, toUnit);
+    renderSources(sources);
+    results.hidden = false;
+    var n = data.sentences.length;
+    setStatus("Analysis ready: " + plural(n, "sentence", "sentences") + ", " +
+              plural(sources.length, "source", "sources") + ".");
+  }
+
+  // "start:end" of each source mention -> index of its source in summary.sources
+  function mentionIndex(sources) {
+    var map = new Map();
+    sources.forEach(function (src, k) {
+      (src.mentions || []).forEach(function (m) { map.set(m.start + ":" + m.end, k); });
+    });
+    return map;
+  }
+
+  // sentence index -> indices of the sources quoted in it
+  function sentenceIndex(sources) {
+    var map = new Map();
+    sources.forEach(function (src, k) {
+      (src.sentences || []).forEach(function (i) {
+        if (!map.has(i)) map.set(i, []);
+        map.get(i).push(k);
+      });
+    });
+    return map;
+  }
+
+  function languageName(code) {
+    for (var i = 0; i < langSelect.options.length; i++) {
+      var opt = langSelect.options[i];
+      if (opt.value === code) return opt.textContent;
+    }
+    return String(code);
+  }
+
+  function renderMeta(data) {
+    var model = data.model || {};
+    $("meta").textContent = "Language: " + languageName(data.lang) + (data.detected ? ", detected automatically" : "") +
+      " \u00b7 " + plural(data.sentences.length, "sentence", "sentences") +
+      " \u00b7 model " + (model.name || "?") + " " + (model.version || "");
+  }
+
+  function renderSummary(data) {
+    var summary = data.summary;
+    var counts = summary.counts || {};
+    var shares = summary.shares || {};
+    var bar = $("bar");
+    var shareList = $("shares");
+    clear(bar);
+    clear(shareList);
+    var spoken = [];
+    LABELS.forEach(function (label) {
+      var share = Number(shares[label]) || 0;
+      var count = counts[label] || 0;
+      spoken.push(label + " " + pct(share));
+      if (share > 0) {
+        var seg = el("span", { class: "seg lab-" + label, title: label + ": " + pct(share) });
+        seg.style.width = (share * 100) + "%";
+        bar.append(seg);
+      }
+      shareList.append(el("li", { "data-label": label },
+        el("span", { class: "key lab-" + label, "aria-hidden": "true" }),
+        el("span", null, label + " ", el("strong", null, pct(share)), " (" + count + ")")));
+    });
+    bar.setAttribute("aria-label", "Share of sentences: " + spoken.join(", "));
+    var n = summary.sentences || data.sentences.length;
+    var unattributed = Number(shares.unattributed_asserted) || 0;
+    $("unattributed").textContent = "Stated as fact with no source: " + pct(unattributed) + " of the sentences (" +
+      Math.round(unattributed * n) + " of " + n + ").";
+    var facts = $("facts");
+    clear(facts);
+    (summary.claims_as_fact || []).forEach(function (fact) {
+      var link = el("a", { href: "#s-" + fact.index, "data-index": fact.index }, fact.text);
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        focusSentence(fact.index, true);
+      });
+      facts.append(el("li", null, link, " ", el("span", { class: "score" }, "(asserted " + pct(fact.score) + ")")));
+    });
+    if (!facts.firstChild) facts.append(el("li", null, "None: every claim stated as fact has a source."));
+  }
+
+  function renderArticle(text, data, toUnit) {
+    clear(article);
+    var frag = document.createDocumentFragment();
+    var pos = 0;
+    data.sentences.forEach(function (s, i) {
+      var start = Math.max(toUnit(s.start), pos);
+      var end = Math.max(toUnit(s.end), start);
+      if (start > pos) frag.append(text.slice(pos, start)); // text between sentences, as given
+      var node = sentenceElement(text, s, i, start, end, toUnit);
+      state.sentEls.push(node);
+      frag.append(node);
+      pos = end;
+    });
+    if (pos < text.length) frag.append(text.slice(pos));
+    article.append(frag);
+  }
+
+  function sentenceElement(text, s, i, start, end, toUnit) {
+    var label = safeKey(s.label, LABELS, "none");
+    var node = el("span", { class: "sent lab-" + label, id: "s-" + i, "data-index": i, "data-label": label,
+                            tabindex: i === 0 ? "0" : "-1" });
+    node.append(el("span", { class: "tag" }, label));
+    // Cue and source-mention spans, cut at every boundary so overlapping spans nest cleanly.
+    var spans = [];
+    (s.cues || []).forEach(function (c) {
+      spans.push({ kind: "cue", start: toUnit(c.start), end: toUnit(c.end), cue: c });
+    });
+    var seen = {};
+    (s.attributions || []).forEach(function (a) {
+      if (!a.source) return;
+      var key = a.source.start + ":" + a.source.end;
+      if (seen[key]) return;
+      seen[key] = true;
+      spans.push({ kind: "src", start: toUnit(a.source.start), end: toUnit(a.source.end),
+                   source: state.mentionSource.has(key) ? state.mentionSource.get(key) : null, text: a.source.text });
+    });
+    spans = spans.filter(function (sp) {
+      sp.start = Math.max(sp.start, start);
+      sp.end = Math.min(sp.end, end);
+      return sp.start < sp.end;
+    });
+    var cuts = [start, end];
+    spans.forEach(function (sp) { cuts.push(sp.start, sp.end); });
+    cuts = cuts.filter(function (v, k, all) { return all.indexOf(v) === k; }).sort(function (a, b) { return a - b; });
+    for (var k = 0; k + 1 < cuts.length; k++) {
+      var a = cuts[k], b = cuts[k + 1];
+      var piece = document.createTextNode(text.slice(a, b));
+      var covering = spans.filter(function (sp) { return sp.start <= a && sp.end >= b; })
+        .sort(function (x, y) { return (x.end - x.start) - (y.end - y.start); }); // innermost first
+      var wrapped = piece;
+      covering.forEach(function (sp) { wrapped = wrapSpan(sp, wrapped); });
+      node.append(wrapped);
+    }
+    return node;
+  }
+
+  function wrapSpan(sp, child) {
+    if (sp.kind === "src") {
+      return el("span", { class: "src", "data-source": sp.source, title: "source: " + sp.text }, child);
+    }
+    var c = sp.cue;
+    var title = CUE_NAMES[c.type] || String(c.type);
+    if (c.lemma) title += ": " + c.lemma;
+    if (c.stance) title += " (" + c.stance + ")";
+    if (c.subkind) title += " (" + c.subkind + ")";
+    if (c.negated) title += ", negated";
+    if (c.main_clause === false) title += ", in a subordinate clause";
+    return el("span", { class: "cue cue-" + cueKey(c.type), title: title }, child);
+  }
+
+  function renderSources(sources) {
+    var list = $("sources");
+    clear(list);
+    $("no-sources").hidden = sources.length > 0;
+    sources.forEach(function (src, k) {
+      var claims = src.claims || 0;
+      var sentences = src.sentences || [];
+      var btn = el("button", { class: "source-btn", type: "button", "aria-pressed": "false", "data-source": k },
+        el("span", { class: "source-name" }, src.name),
+        el("span", { class: "source-claims" }, plural(claims, "claim", "claims") + " \u00b7 " +
+          (sentences.length === 1 ? "sentence " : "sentences ") + sentences.map(function (i) { return i + 1; }).join(", ")));
+      btn.addEventListener("click", function () { pickSource(k); });
+      var stanceList = el("ul", { class: "stances", "aria-label": "Stance of the verbs" });
+      STANCES.forEach(function (stance) {
+        var count = (src.stances || {})[stance] || 0;
+        if (!count) return;
+        stanceList.append(el("li", { class: "stance stance-" + stance, "data-stance": stance, "data-count": count },
+          el("span", { "aria-hidden": "true" }, STANCE_MARK[stance] + " "), stance + " " + count));
+      });
+      var verbs = sourceVerbs(src);
+      var verbLine = null;
+      if (verbs.length) {
+        verbLine = el("p", { class: "verbs" }, "through ");
+        verbs.forEach(function (v, j) {
+          if (j) verbLine.append(", ");
+          verbLine.append(el("q", null, v));
+        });
+      }
+      list.append(el("li", { class: "source", "data-source-name": src.name }, btn, stanceList, verbLine));
+    });
+  }
+
+  // The verbs as written ("en prétextant"), from the attributions whose source is a mention of `src`.
+  function sourceVerbs(src) {
+    var mentions = {};
+    (src.mentions || []).forEach(function (m) { mentions[m.start + ":" + m.end] = true; });
+    var out = [];
+    (src.sentences || []).forEach(function (i) {
+      var s = state.data.sentences[i];
+      if (!s) return;
+      (s.attributions || []).forEach(function (a) {
+        if (a.source && a.cue && mentions[a.source.start + ":" + a.source.end] && out.indexOf(a.cue.text) < 0) {
+          out.push(a.cue.text);
+        }
+      });
+    });
+    if (!out.length && Array.isArray(src.cues)) out = src.cues.slice();
+    return out;
+  }
+
+  /* ---- interaction -------------------------------------------------------------------------- */
+
+  function pickSource(k) {
+    if (!state) return;
+    var sources = state.data.summary.sources || [];
+    state.picked = state.picked === k ? null : k;
+    Array.prototype.forEach.call(document.querySelectorAll(".source-btn"), function (b) {
+      var on = Number(b.getAttribute("data-source")) === state.picked;
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+      b.parentNode.classList.toggle("picked", on);
+    });
+    state.sentEls.forEach(function (node) { node.classList.remove("picked"); });
+    Array.prototype.forEach.call(article.querySelectorAll(".src-picked"), function (node) {
+      node.classList.remove("src-picked");
+    });
+    if (state.picked === null) { setStatus("No source selected."); return; }
+    var src = sources[state.picked];
+    var picked = (src.sentences || []).map(function (i) { return state.sentEls[i]; }).filter(Boolean);
+    picked.forEach(function (node) { node.classList.add("picked"); });
+    Array.prototype.forEach.call(article.querySelectorAll('.src[data-source="' + state.picked + '"]'), function (node) {
+      node.classList.add("src-picked");
+    });
+    if (picked.length) picked[0].scrollIntoView({ block: "center", behavior: "smooth" });
+    setStatus("Highlighted " + plural(picked.length, "sentence", "sentences") + " quoting \u201c" + src.name + "\u201d.");
+  }
+
+  function focusSentence(i, flash) {
+    if (!state || !state.sentEls[i]) return;
+    var node = state.sentEls[i];
+    state.sentEls.forEach(function (s) { s.setAttribute("tabindex", "-1"); });
+    node.setAttribute("tabindex", "0");
+    node.scrollIntoView({ block: "center" });
+    node.focus({ preventScroll: true });
+    if (flash) {
+      node.classList.remove("flash");
+      void node.offsetWidth;
+      node.classList.add("flash");
+    }
+  }
+
+  function onArticleKey(event) {
+    var node = event.target.closest ? event.target.closest(".sent") : null;
+    if (!node || !state) return;
+    var i = Number(node.getAttribute("data-index"));
+    var n = state.sentEls.length;
+    var next = null;
+    if (event.key === "ArrowDown" || event.key === "ArrowRight") next = Math.min(i + 1, n - 1);
+    else if (event.key === "ArrowUp" || event.key === "ArrowLeft") next = Math.max(i - 1, 0);
+    else if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = n - 1;
+    else if (event.key === "Escape") { hideTip(); return; }
+    if (next === null) return;
+    event.preventDefault();
+    focusSentence(next, false);
+  }
+
+  /* ---- tooltip ------------------------------------------------------------------------------ */
+
+  function fillTip(node) {
+    var i = Number(node.getAttribute("data-index"));
+    var s = state.data.sentences[i];
+    clear(tip);
+    tip.append(el("p", null, el("strong", null, "Sentence " + (i + 1) + ": " + s.label)));
+    var table = el("table");
+    LABELS.forEach(function (label) {
+      var score = Number((s.scores || {})[label]) || 0;
+      var fill = el("span");
+      fill.style.width = Math.round(score * 100) + "%";
+      table.append(el("tr", { class: label === s.label ? "best" : null },
+        el("td", null, label), el("td", { class: "num" }, pct(score)),
+        el("td", null, el("span", { class: "meter", "aria-hidden": "true" }, fill))));
+    });
+    tip.append(table);
+    var items = [];
+    (s.cues || []).forEach(function (c) {
+      items.push("\u201c" + c.text + "\u201d: " + (CUE_NAMES[c.type] || c.type) + (c.stance ? " (" + c.stance + ")" : ""));
+    });
+    (s.attributions || []).forEach(function (a) {
+      if (a.source) items.push("source: " + a.source.text + (a.stance ? " (" + a.stance + ")" : ""));
+    });
+    if (items.length) {
+      var ul = el("ul");
+      items.forEach(function (t) { ul.append(el("li", null, t)); });
+      tip.append(ul);
+    }
+  }
+
+  function showTip(node) {
+    if (!state) return;
+    if (node !== tipNode || tip.hidden) fillTip(node);
+    tipNode = node;
+    tip.hidden = false;
+    var rects = node.getClientRects();
+    if (!rects.length) return;
+    var first = rects[0], last = rects[rects.length - 1];
+    var sx = window.scrollX, sy = window.scrollY;
+    var width = tip.offsetWidth, height = tip.offsetHeight;
+    var top = first.top + sy - height - 6;
+    if (first.top - height - 6 < 0) top = last.bottom + sy + 6;
+    var maxLeft = sx + document.documentElement.clientWidth - width - 6;
+    var left = Math.max(sx + 6, Math.min(first.left + sx, maxLeft));
+    tip.style.top = top + "px";
+    tip.style.left = left + "px";
+  }
+
+  function hideTip() { if (tip) { tip.hidden = true; tipNode = null; clear(tip); } }
+
+  function activeSentence() {
+    var a = document.activeElement;
+    return a && a.classList && a.classList.contains("sent") && article.contains(a) ? a : null;
+  }
+
+  /* ---- exports ------------------------------------------------------------------------------ */
+
+  function stamp() {
+    var d = new Date();
+    var two = function (x) { return (x < 10 ? "0" : "") + x; };
+    return d.getFullYear() + two(d.getMonth() + 1) + two(d.getDate()) + "-" + two(d.getHours()) + two(d.getMinutes()) + two(d.getSeconds());
+  }
+
+  function download(name, type, content) {
+    var url = URL.createObjectURL(new Blob([content], { type: type }));
+    var link = el("a", { href: url, download: name, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 5000);
+    setStatus("Saved " + name + ".");
+  }
+
+  function exportJSON() {
+    if (!state) return;
+    // The API answer, preceded by the text its offsets index.
+    var out = Object.assign({ text: state.text }, state.data);
+    download("analysis-" + stamp() + ".json", "application/json", JSON.stringify(out, null, 2) + "\n");
+  }
+
+  // A CSV field; text that a spreadsheet would run as a formula gets a leading apostrophe.
+  function csvText(value) {
+    var s = value === null || value === undefined ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+
+  function csvRows() {
+    var header = ["index", "start", "end", "label", "score_asserted", "score_attributed", "score_hedged", "score_none",
+                  "cues", "sources", "stances", "text"];
+    var rows = [header.join(",")];
+    state.data.sentences.forEach(function (s) {
+      var scores = s.scores || {};
+      var cues = (s.cues || []).map(function (c) { return c.type + ": " + c.text; }).join("; ");
+      var atts = s.attributions || [];
+      var sources = atts.map(function (a) { return a.source ? a.source.text : "(unnamed)"; }).join("; ");
+      var stances = atts.map(function (a) { return a.stance || ""; }).join("; ");
+      rows.push([s.index, s.start, s.end, csvText(s.label),
+                 scores.asserted, scores.attributed, scores.hedged, scores.none,
+                 csvText(cues), csvText(sources), csvText(stances), csvText(s.text)].join(","));
+    });
+    return rows.join("\r\n") + "\r\n";
+  }
+
+  function exportCSV() {
+    if (!state) return;
+    // The byte-order mark lets spreadsheet programs read the accents as UTF-8.
+    download("analysis-" + stamp() + ".csv", "text/csv;charset=utf-8", "\ufeff" + csvRows());
+  }
+
+  /* ---- wiring ------------------------------------------------------------------------------- */
+
+  function init() {
+    form = $("form");
+    textBox = $("text");
+    fileInput = $("file");
+    langSelect = $("lang");
+    button = $("analyze");
+    statusEl = $("status");
+    errorEl = $("error");
+    results = $("results");
+    article = $("article");
+    tip = $("tip");
+
+    form.addEventListener("submit", submit);
+    fileInput.addEventListener("change", function () { loadFile(fileInput.files && fileInput.files[0]); });
+    ["dragenter", "dragover"].forEach(function (type) {
+      form.addEventListener(type, function (event) {
+        if (!event.dataTransfer || Array.prototype.indexOf.call(event.dataTransfer.types || [], "Files") < 0) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+        textBox.classList.add("dragging");
+      });
+    });
+    ["dragleave", "dragend"].forEach(function (type) {
+      form.addEventListener(type, function () { textBox.classList.remove("dragging"); });
+    });
+    form.addEventListener("drop", function (event) {
+      textBox.classList.remove("dragging");
+      var files = event.dataTransfer && event.dataTransfer.files;
+      if (!files || !files.length) return; // dropped text: let the textarea take it
+      event.preventDefault();
+      loadFile(files[0]);
+    });
+
+    article.addEventListener("keydown", onArticleKey);
+    article.addEventListener("mouseover", function (event) {
+      var node = event.target.closest(".sent") || activeSentence();
+      if (node) showTip(node); else hideTip();
+    });
+    article.addEventListener("mouseleave", function () {
+      var focused = activeSentence();
+      if (focused) showTip(focused); else hideTip();
+    });
+    article.addEventListener("focusin", function (event) {
+      var node = event.target.closest(".sent");
+      if (!node) return;
+      node.setAttribute("aria-describedby", "tip");
+      state.sentEls.forEach(function (s) { if (s !== node) s.setAttribute("tabindex", "-1"); });
+      node.setAttribute("tabindex", "0");
+      showTip(node);
+    });
+    article.addEventListener("focusout", function (event) {
+      var node = event.target.closest(".sent");
+      if (node) node.removeAttribute("aria-describedby");
+      hideTip();
+    });
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape") hideTip(); });
+    window.addEventListener("resize", function () { if (tipNode && !tip.hidden) showTip(tipNode); });
+
+    $("export-json").addEventListener("click", exportJSON);
+    $("export-csv").addEventListener("click", exportCSV);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+}());
