@@ -327,6 +327,10 @@ def test_api_errors_are_plain_messages(page):
     assert message.startswith("Unsupported language:") and "'de'" in message
     assert "{" not in message and "unsupported_language" not in message
     assert page.locator("#results").is_hidden()
+    # A text over the body limit (1 MiB): 413.
+    _analyze(page, "Le chat dort sur le canapé. " * 40_000, "fr")
+    page.wait_for_function("document.getElementById('error').textContent.startsWith('The text is too long:')")
+    assert "{" not in error.inner_text()
     # An empty text is caught before it is sent.
     _analyze(page, "   ", "auto")
     page.wait_for_function("document.getElementById('error').textContent.includes('no text')")
