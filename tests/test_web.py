@@ -11,6 +11,7 @@ import io
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import pytest
 
 from service import create_app
 from tests.conftest import ROOT, SEED_ARTICLE
+from training.registry import ROOT_DEFAULT, Registry
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -94,8 +96,8 @@ def test_index_page_has_labelled_form(client):
     assert "default-src 'none'" in csp and "connect-src 'self'" in csp and "script-src 'self'" in csp
 
 
-def test_index_page_works_before_the_model_is_loaded():
-    app = create_app({"TESTING": True, "LOAD_MODEL": "none"})
+def test_index_page_works_before_the_model_is_loaded(tmp_path):
+    app = create_app({"TESTING": True, "LOAD_MODEL": "none", "MODEL_DIR": str(tmp_path)})
     resp = app.test_client().get("/")
     assert resp.status_code == 200
     options = [a.get("value") for t, a in _parse(resp.get_data(as_text=True)).tags if t == "option"]
@@ -152,12 +154,18 @@ def playwright_factory():
 
 @pytest.fixture(scope="module")
 def server_url(playwright_factory, tmp_path_factory):
-    """A real server (``python -m service``) on a free port, ready to analyze; stopped at the end."""
+    """A real server (``python -m service``) on a free port, ready to analyze; stopped at the end.
+    It serves a copy of the active model, so the test neither writes to nor depends on models/."""
+    work = tmp_path_factory.mktemp("web")
+    active = Registry(ROOT_DEFAULT).active_version()
+    shutil.copytree(ROOT_DEFAULT / active, work / "models" / active)
+    (work / "models" / "ACTIVE").write_text(active + "\n")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("web") / "server.log"
+    log_path = work / "server.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port),
+                                 "--model-dir", str(work / "models")],
                                 cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                 env=dict(os.environ, PYTHONUNBUFFERED="1"))
     try:
@@ -334,6 +342,18 @@ def test_api_errors_are_plain_messages(page):
     # An empty text is caught before it is sent.
     _analyze(page, "   ", "auto")
     page.wait_for_function("document.getElementById('error').textContent.includes('no text')")
+
+
+def test_open_a_text_file(page):
+    content = "Selon le ministre, l’économie pourrait croître.\r\nLa pluie tombe sur Paris."
+    page.get_by_label("Or open a .txt file").set_input_files(
+        {"name": "article.txt", "mimeType": "text/plain", "buffer": content.encode("utf-8")})
+    page.wait_for_function("document.getElementById('text').value.length > 0")
+    assert page.get_by_label("Article text").input_value() == content.replace("\r\n", "\n")
+    page.get_by_label("Or open a .txt file").set_input_files(
+        {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"})
+    page.locator("#error").wait_for(state="visible")
+    assert "scan.pdf" in page.locator("#error").inner_text()
 
 
 def test_text_is_shown_exactly_and_escaped(page):

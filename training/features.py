@@ -11,13 +11,11 @@ import math
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from training.calibrated import CalibratedLinearClassifier
 from training.cues import analyze_cues, in_main_clause, quote_spans, starts_with_condition
 from training.lexicon import normalise
 
@@ -220,10 +218,7 @@ def build_pipeline(lang: str, use_parse: bool = True, C: float = 8.0, cue_weight
         parts.append(("clause", ClauseWords(lang=lang)))
     weights = {name: (cue_weight if name == "cues" else 1.0) for name, _ in parts}
     features = FeatureUnion(parts, transformer_weights=weights)
-    base = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
-    clf = CalibratedClassifierCV(base, method="sigmoid",
-                                 cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=seed))
-    return Pipeline([("features", features), ("clf", clf)])
+    return Pipeline([("features", features), ("clf", CalibratedLinearClassifier(C=C, cv=5, random_state=seed))])
 
 
 def pipeline_for_mode(lang: str, mode: str, seed: int = 0) -> Pipeline:

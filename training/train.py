@@ -59,9 +59,9 @@ def _eval(pipe, texts, labels) -> dict:
     return classification_report(labels, pred, proba)
 
 
-def _calibration_folds(rarest: int, seed: int) -> StratifiedKFold:
+def _calibration_folds(rarest: int) -> int:
     """Five folds for calibration, fewer when a label is rare (small user corpora)."""
-    return StratifiedKFold(n_splits=max(2, min(5, rarest)), shuffle=True, random_state=seed)
+    return max(2, min(5, rarest))
 
 
 def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progress: bool = True,
@@ -78,12 +78,12 @@ def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progr
         texts, labels = [e.text for e in examples], [e.label for e in examples]
         pipe = pipeline_for_mode(lang, mode, seed=seed)
         min_class = min(labels.count(lab) for lab in set(labels))
-        pipe.set_params(clf__cv=_calibration_folds(min_class, seed))
+        pipe.set_params(clf__cv=_calibration_folds(min_class))
         folds = min(cv_folds, min_class)
         if folds >= 2 and len(set(labels)) > 1:
             cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
             smallest_fold = min_class - -(-min_class // folds)  # rarest label's count in a training fold
-            cv_pipe = clone(pipe).set_params(clf__cv=_calibration_folds(smallest_fold, seed))
+            cv_pipe = clone(pipe).set_params(clf__cv=_calibration_folds(smallest_fold))
             proba = cross_val_predict(cv_pipe, texts, labels, cv=cv, method="predict_proba")
             classes = sorted(set(labels))
             full = np.zeros((len(texts), len(LABELS)))

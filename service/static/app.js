@@ -559,7 +559,10 @@
     tip = $("tip");
 
     form.addEventListener("submit", submit);
-    fileInput.addEventListener("change", function () { loadFile(fileInput.files && fileInput.files[0]); });
+    fileInput.addEventListener("change", function () {
+      loadFile(fileInput.files && fileInput.files[0]);
+      fileInput.value = ""; // so that choosing the same file again reloads it
+    });
     ["dragenter", "dragover"].forEach(function (type) {
       form.addEventListener(type, function (event) {
         if (!event.dataTransfer || Array.prototype.indexOf.call(event.dataTransfer.types || [], "Files") < 0) return;

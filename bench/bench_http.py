@@ -1,0 +1,150 @@
+"""HTTP load on a real server at 127.0.0.1, beside the in-process cost of the same work.
+
+    python bench/bench_http.py [--requests 300] [--threads 8]
+
+Starts ``python -m service`` (waitress) on a free loopback port, then for 1, 8 and 32 concurrent
+clients (a bounded asyncio + httpx client) sends a fixed number of requests to ``/v1/score``
+(one sentence) and ``/v1/analyze`` (the seed article), every request with text the server's
+parse cache has not seen (corpus sentences; seed-article variants with numbered sentences), and prints requests/s and p50/p99
+latency. Targets (issue 3): HTTP overhead <= 2 ms at p50 over the in-process work;
+``/v1/analyze`` of the seed article p99 <= 100 ms at 8 concurrent clients.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = (ROOT / "seeds" / "000_2061794f87552b70.txt").read_text(encoding="utf-8")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def seed_variant(i: int) -> str:
+    """The seed article with every sentence made unique (no cache can serve it), same length class."""
+    return SEED.replace(".", f" ({i}).").replace("Lire plus :", f"Lire plus ({i}) :")
+
+
+def sentences() -> list[str]:
+    from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, load_files
+
+    return [e.text for e in load_files([DEFAULT_TRAIN, DEFAULT_TEST]).by_lang("fr")]
+
+
+async def _load(url: str, bodies, concurrency: int, total: int) -> tuple[float, list[float], int]:
+    latencies: list[float] = []
+    failures = 0
+    queue: asyncio.Queue = asyncio.Queue()
+    for _ in range(total):
+        queue.put_nowait(None)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+        async def worker():
+            nonlocal failures
+            while True:
+                try:
+                    queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                body = next(bodies)
+                t0 = time.perf_counter()
+                resp = await client.post(url, json=body)
+                latencies.append(time.perf_counter() - t0)
+                failures += resp.status_code != 200
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - t0
+    return elapsed, latencies, failures
+
+
+def in_process(pool: list[str]) -> dict[str, float]:
+    """p50 of the same work without HTTP: the classifier / analysis called directly, on texts
+    the parse cache has never seen, as in the load test."""
+    from service.analysis import analyze
+    from training.registry import ROOT_DEFAULT, Registry
+
+    clf = Registry(ROOT_DEFAULT).load_active()
+    out = {}
+    work = {"score": lambda i: clf.predict([pool[-1 - i]], "fr"),
+            "analyze": lambda i: analyze(clf, seed_variant(-1 - i), "fr")}
+    for name, fn in work.items():
+        fn(1000)
+        times = []
+        for i in range(60):
+            t0 = time.perf_counter()
+            fn(i)
+            times.append(time.perf_counter() - t0)
+        out[name] = statistics.median(times)
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--requests", type=int, default=300, help="requests per endpoint and concurrency level")
+    ap.add_argument("--threads", type=int, default=8, help="waitress threads")
+    args = ap.parse_args(argv)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "service", "--port", str(port), "--threads", str(args.threads)],
+                              cwd=ROOT, env=dict(os.environ, LOG_LEVEL="WARNING"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                if httpx.get(base + "/v1/health/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            print("error: the server did not become ready", file=sys.stderr)
+            return 2
+        pool = sentences()
+        local = in_process(pool)
+        print(f"server: waitress, {args.threads} threads, 127.0.0.1:{port}; {args.requests} requests per cell")
+        print(f"in-process p50: score {1000 * local['score']:.2f} ms, analyze(seed) {1000 * local['analyze']:.2f} ms")
+        score_bodies = ({"sentences": [pool[i % (len(pool) - 100)]], "lang": "fr"} for i in range(10 ** 9))
+        analyze_bodies = ({"text": seed_variant(i), "lang": "fr"} for i in range(10 ** 9))
+        cases = {"score": ("/v1/score", score_bodies), "analyze": ("/v1/analyze", analyze_bodies)}
+        print(f"{'endpoint':10}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'fail':>6}  note")
+        for name, (path, bodies) in cases.items():
+            asyncio.run(_load(base + path, bodies, 4, 20))  # warm up
+            for concurrency in (1, 8, 32):
+                elapsed, lat, failures = asyncio.run(_load(base + path, bodies, concurrency, args.requests))
+                p50, p99 = 1000 * _percentile(lat, 0.5), 1000 * _percentile(lat, 0.99)
+                note = ""
+                if concurrency == 1:
+                    note = f"HTTP overhead at p50: {p50 - 1000 * local[name]:+.2f} ms (target <= 2 ms)"
+                if name == "analyze" and concurrency == 8:
+                    note = f"p99 target <= 100 ms: {'met' if p99 <= 100 else 'NOT met'}"
+                print(f"{name:10}{concurrency:>8}{len(lat) / elapsed:>9.1f}{p50:>9.2f}{p99:>9.2f}{failures:>6}  {note}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
