@@ -118,8 +118,16 @@ def _clause_head(tok):
 
 
 def in_main_clause(tok) -> bool:
-    """Whether a parsed token belongs to the sentence's main clause."""
-    return _parse_main(tok)
+    """Whether a parsed token belongs to the sentence's main clause (computed once per parse)."""
+    return main_clause_mask(tok.doc)[tok.i]
+
+
+def main_clause_mask(doc) -> list[bool]:
+    """Main-clause membership of every token, cached on the (cached) parse."""
+    mask = doc.user_data.get("main_clause_mask")
+    if mask is None:
+        mask = doc.user_data["main_clause_mask"] = [_parse_main(t) for t in doc]
+    return mask
 
 
 def _parse_main(tok) -> bool:
@@ -179,7 +187,7 @@ def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
                 # "selon X" / "according to X": the phrase's clause is that of the word it modifies.
                 if phrase and tok.dep_.split(":")[0] in ("prep", "case", "mark", "fixed") and tok.head is not tok:
                     tok = tok.head
-                return _parse_main(tok)
+                return in_main_clause(tok)
         return _heuristic_main(tokens, m_first, norm, lang, openers)
 
     def negated(m_first: int) -> bool:
@@ -217,7 +225,7 @@ def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
                 if entry is not None and (quotes or not entry.requires_quote):
                     cues.append(Cue("reporting_verb", text[tok.idx:tok.idx + len(tok)], tok.idx,
                                     tok.idx + len(tok), lemma=entry.lemma, stance=entry.stance,
-                                    main_clause=_parse_main(tok),
+                                    main_clause=in_main_clause(tok),
                                     negated=any(t.lower_.strip("'") in NEGATIONS
                                                 for t in doc[max(0, tok.i - 3):tok.i])))
                     matched_chars.add(tok.idx)
@@ -252,7 +260,7 @@ def _conditional_cues(text, norm, tokens, lang, doc, matched_chars, main_of) -> 
                 is_cnd = bool(_FR_CONDITIONAL.match(low)) and not _FR_NOT_CONDITIONAL.search(low)
             if is_cnd and tok.idx not in matched_chars:
                 out.append(Cue("conditional", text[tok.idx:tok.idx + len(tok)], tok.idx,
-                               tok.idx + len(tok), main_clause=_parse_main(tok)))
+                               tok.idx + len(tok), main_clause=in_main_clause(tok)))
         return out
     for i, (tok, s, e) in enumerate(tokens):
         if s in matched_chars:

@@ -98,16 +98,25 @@ def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
     f["log_tokens"] = math.log1p(len(tokens)) / 4.0
     f["short"] = float(len(tokens) <= 4)
     if doc is not None:
-        f["no_finite_verb"] = float(not any("Fin" in t.morph.get("VerbForm") or t.tag_ in ("VBD", "VBZ", "VBP", "MD")
-                                            for t in doc))
+        f["no_finite_verb"], f["imperative"] = _verb_facts(doc, lang)
+    return f
+
+
+def _verb_facts(doc, lang: str) -> tuple[float, float]:
+    """(no finite verb, imperative root), cached on the parse."""
+    facts = doc.user_data.get("verb_facts")
+    if facts is None:
+        finite = any("Fin" in t.morph.get("VerbForm") or t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in doc)
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        imperative = False
         if root is not None:
             if lang == "fr":
-                f["imperative"] = float("Imp" in root.morph.get("Mood"))
+                imperative = "Imp" in root.morph.get("Mood")
             else:
-                f["imperative"] = float(root.tag_ == "VB" and root.i == 0
-                                        and not any(c.dep_.startswith("nsubj") for c in root.children))
-    return f
+                imperative = (root.tag_ == "VB" and root.i == 0
+                              and not any(c.dep_.startswith("nsubj") for c in root.children))
+        facts = doc.user_data["verb_facts"] = (float(not finite), float(imperative))
+    return facts
 
 
 class CueFeatures(TransformerMixin, BaseEstimator):

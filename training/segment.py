@@ -12,6 +12,7 @@ from functools import lru_cache
 from training.lexicon import LEXICON_DIR
 
 _LINE = re.compile(r"[^\r\n]+")
+_INNER_END = re.compile(r"[.!?…]+[\"'’»”)\]]*\s+\S")
 # "« Je viendrai. » Puis ..." : a closed quote ending in . ! ? followed by a capital ends a sentence.
 _QUOTE_END = re.compile(r"[.!?…]\s*[»\u201d\"]\s+(?=[A-ZÀ-ÖØ-Þ«\u201c])")
 
@@ -33,6 +34,8 @@ def _abbreviations(lang: str) -> frozenset[str]:
 def _pieces(chunk: str, lang: str) -> list[str]:
     """pysbd's split, then repaired: no sentence opens in lower case or right after a title
     abbreviation ("Le Dr. Martin"), and a closed quote followed by a capital ends one."""
+    if not _INNER_END.search(chunk):
+        return [chunk]  # no sentence end inside the line: nothing for pysbd to split
     merged: list[str] = []
     abbrevs = _abbreviations(lang)
     for piece in _segmenter(lang).segment(chunk):
