@@ -27,7 +27,14 @@ class GoldError(ValueError):
     pass
 
 
-def load_gold(path: Path) -> list[dict]:
+def _in_subset(rec: dict, subset: str) -> bool:
+    if subset == "all":
+        return True
+    number = int(str(rec.get("id", "0")).rsplit("-", 1)[-1] or 0)
+    return number % 2 == (0 if subset == "dev" else 1)
+
+
+def load_gold(path: Path, subset: str = "all") -> list[dict]:
     """Records of {text, lang, attributions: [{role: (start, end) | None, stance}]}."""
     out = []
     for i, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
@@ -35,6 +42,8 @@ def load_gold(path: Path) -> list[dict]:
             continue
         try:
             rec = json.loads(raw)
+            if not _in_subset(rec, subset):
+                continue
             text = rec["text"]
             attrs = []
             for a in rec["attributions"]:
@@ -155,6 +164,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.evaluate_attributions", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(DEFAULT_DATA), help="gold file in this project's format")
+    ap.add_argument("--subset", choices=("all", "dev", "heldout"), default="all",
+                    help="dev: even ids (used while developing the extractor); heldout: odd ids (never looked at)")
     ap.add_argument("--polnear", help="PolNeAR-format gold file (evaluation only)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
@@ -162,7 +173,7 @@ def main(argv=None) -> int:
     try:
         sets = [("seeds", args.data)] + ([("polnear", args.polnear)] if args.polnear else [])
         for name, path in sets:
-            records = load_gold(Path(path))
+            records = load_gold(Path(path), args.subset if name == "seeds" else "all")
             t0 = time.perf_counter()
             preds = predict(records)
             report[name] = score(records, preds)
