@@ -1,4 +1,12 @@
 """Shared fixtures: the shipped model, loaded once, and a Flask app serving it."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -25,3 +33,68 @@ def app():
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+def copy_active_model(root: Path) -> Path:
+    """A registry at ``root`` holding a copy of the shipped active version, so tests that write
+    (retrain, activate, tamper) never touch models/."""
+    active = Registry(ROOT_DEFAULT).active_version()
+    shutil.copytree(ROOT_DEFAULT / active, root / active)
+    (root / "ACTIVE").write_text(active + "\n")
+    return root
+
+
+@pytest.fixture()
+def registry_dir(tmp_path):
+    return copy_active_model(tmp_path / "models")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """``python -m service`` on a free 127.0.0.1 port; ``start`` waits (bounded) for readiness."""
+
+    def __init__(self, model_dir: Path, env: dict | None = None):
+        self.model_dir = Path(model_dir)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
+        self.proc = None
+
+    def start(self, timeout: float = 90) -> "LiveServer":
+        self.proc = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(self.port),
+                                      "--model-dir", str(self.model_dir), "--threads", "8"],
+                                     cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.proc.returncode}: {self.proc.stderr.read().decode()}")
+            try:
+                with _NO_PROXY.open(self.url + "/v1/health/ready", timeout=2) as resp:
+                    if resp.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                pass  # not listening yet, or 503 while the model loads
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"the server was not ready after {timeout} s")
+
+    def stop(self) -> str:
+        """Stop the server; returns what it logged."""
+        if self.proc is None:
+            return ""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        return self.proc.stderr.read().decode("utf-8", "replace")
+
+
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))

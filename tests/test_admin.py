@@ -7,20 +7,10 @@ import pytest
 
 from service import create_app
 from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN
-from training.registry import ROOT_DEFAULT, Registry
+from training.registry import Registry
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture()
-def registry_dir(tmp_path):
-    """A copy of the shipped registry, so tests never touch models/."""
-    active = Registry(ROOT_DEFAULT).active_version()
-    root = tmp_path / "models"
-    shutil.copytree(ROOT_DEFAULT / active, root / active)
-    (root / "ACTIVE").write_text(active + "\n")
-    return root
 
 
 @pytest.fixture()

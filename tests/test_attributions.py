@@ -1,6 +1,5 @@
 """Attributions: the seed article's two cases, the lexicon contract, source grouping."""
 import csv
-from pathlib import Path
 
 import pytest
 

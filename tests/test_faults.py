@@ -4,7 +4,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,62 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import LiveServer
 from training.corpus import DEFAULT_TRAIN
-from training.registry import ROOT_DEFAULT, Registry
+from training.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "fault-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, model_dir: Path):
-        self.model_dir = model_dir
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = None
-
-    def start(self, timeout: float = 90) -> "Server":
-        env = dict(os.environ, ADMIN_TOKEN=TOKEN, LOG_LEVEL="WARNING")
-        self.proc = subprocess.Popen([sys.executable, "-m", "service", "--port", str(self.port),
-                                      "--model-dir", str(self.model_dir), "--threads", "8"],
-                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            try:
-                if httpx.get(self.url + "/v1/health/ready", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None:
-                raise RuntimeError(self.proc.stderr.read().decode())
-            time.sleep(0.3)
-        raise RuntimeError("server did not become ready")
-
-    def stop(self) -> str:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        return self.proc.stderr.read().decode("utf-8", "replace") if self.proc else ""
-
-
-@pytest.fixture()
-def registry_dir(tmp_path):
-    active = Registry(ROOT_DEFAULT).active_version()
-    root = tmp_path / "models"
-    shutil.copytree(ROOT_DEFAULT / active, root / active)
-    (root / "ACTIVE").write_text(active + "\n")
-    return root
 
 
 @pytest.fixture()
@@ -77,6 +27,10 @@ def server(registry_dir):
     srv = Server(registry_dir).start()
     yield srv
     srv.stop()
+
+
+def Server(model_dir: Path) -> LiveServer:
+    return LiveServer(model_dir, env={"ADMIN_TOKEN": TOKEN, "LOG_LEVEL": "WARNING"})
 
 
 def _score(url: str) -> httpx.Response:

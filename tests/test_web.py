@@ -11,22 +11,14 @@ import io
 import json
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from service import create_app
-from tests.conftest import ROOT, SEED_ARTICLE
-from training.registry import ROOT_DEFAULT, Registry
+from tests.conftest import ROOT, SEED_ARTICLE, LiveServer, copy_active_model
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -141,15 +133,6 @@ def _sync_playwright():
     return sync_playwright
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
 @pytest.fixture(scope="module")
 def playwright_factory():
     return _sync_playwright()  # skips before anything is started
@@ -159,40 +142,9 @@ def playwright_factory():
 def server_url(playwright_factory, tmp_path_factory):
     """A real server (``python -m service``) on a free port, ready to analyze; stopped at the end.
     It serves a copy of the active model, so the test neither writes to nor depends on models/."""
-    work = tmp_path_factory.mktemp("web")
-    active = Registry(ROOT_DEFAULT).active_version()
-    shutil.copytree(ROOT_DEFAULT / active, work / "models" / active)
-    (work / "models" / "ACTIVE").write_text(active + "\n")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = work / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port),
-                                 "--model-dir", str(work / "models")],
-                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                with _NO_PROXY.open(f"{url}/v1/health/ready", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass  # not listening yet, or 503 while the model loads
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server was not ready after 60 s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    server = LiveServer(copy_active_model(tmp_path_factory.mktemp("web") / "models")).start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="module")
