@@ -21,19 +21,22 @@ def main(argv=None) -> int:
     ap.add_argument("--test-share", type=float, default=0.2)
     ap.add_argument("--seed", type=int, default=20261125)
     ap.add_argument("--threshold", type=float, default=0.8, help="near-duplicate cosine threshold")
+    ap.add_argument("--append", action="store_true",
+                    help="split FILES the same way and add them to the existing split (which stays as it is)")
     args = ap.parse_args(argv)
     try:
         corpus = load_files(args.files)
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    seen, unique = set(), []
+    existing = load_files([DEFAULT_TRAIN, DEFAULT_TEST]).examples if args.append else []
+    seen, unique = {(e.lang, e.text.casefold()) for e in existing}, []
     for e in corpus.examples:
         key = (e.lang, e.text.casefold())
         if key not in seen:
             seen.add(key)
             unique.append(e)
-    drop = {id(b) for a, b, _ in near_duplicates(unique, args.threshold)}
+    drop = {id(b) for a, b, _ in near_duplicates(existing + unique, args.threshold)} - {id(e) for e in existing}
     kept = [e for e in unique if id(e) not in drop]
     print(f"{len(corpus)} rows, {len(corpus) - len(unique)} exact and {len(drop)} near duplicates dropped")
     rng = random.Random(args.seed)
@@ -50,6 +53,9 @@ def main(argv=None) -> int:
     order = {id(e): i for i, e in enumerate(kept)}
     train.sort(key=lambda e: order[id(e)])
     test.sort(key=lambda e: order[id(e)])
+    if args.append:
+        old = load_files([DEFAULT_TRAIN]).examples, load_files([DEFAULT_TEST]).examples
+        train, test = old[0] + train, old[1] + test
     write_jsonl_atomic(DEFAULT_TRAIN, train)
     write_jsonl_atomic(DEFAULT_TEST, test)
     print(f"train {len(train)} -> {DEFAULT_TRAIN}\ntest {len(test)} -> {DEFAULT_TEST}")
