@@ -175,6 +175,17 @@ def find_cues(text: str, lang: str, doc=None) -> list[Cue]:
 
 
 def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
+    """With a parse, the result is kept on it: features and the API's explanations share one pass.
+    (Callers must not mutate the returned cues.)"""
+    if doc is not None:
+        found = doc.user_data.get("cues")
+        if found is None or found.text != text:
+            found = doc.user_data["cues"] = _analyze_cues(text, lang, doc)
+        return found
+    return _analyze_cues(text, lang, None)
+
+
+def _analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
     lex = get_lexicon(lang)
     norm = normalise(text)
     tokens = word_tokens(norm)

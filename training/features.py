@@ -185,7 +185,13 @@ class ClauseWords(TransformerMixin, BaseEstimator):
         from training.nlp import parse
 
         texts = list(X)
-        return [clause_tokens(doc, quote_spans(normalise(t))) for t, doc in zip(texts, parse(texts, self.lang))]
+        out = []
+        for text, doc in zip(texts, parse(texts, self.lang)):
+            tokens = doc.user_data.get("clause_tokens")
+            if tokens is None:
+                tokens = doc.user_data["clause_tokens"] = clause_tokens(doc, quote_spans(normalise(text)))
+            out.append(tokens)
+        return out
 
     def fit(self, X, y=None):
         self.vectorizer_ = TfidfVectorizer(analyzer=_identity, min_df=self.min_df, sublinear_tf=True,
