@@ -24,7 +24,6 @@ import hashlib
 import io
 import json
 import math
-import os
 import re
 import sys
 from contextlib import contextmanager
@@ -196,9 +195,20 @@ def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
                     continue
                 yield start, dict(zip(header, fields))
         except UnicodeDecodeError as exc:
-            raise ArchiveError(f"{path}: not valid UTF-8 after line {reader.line_num} ({exc.reason})") from None
+            raise ArchiveError(f"{path}: line {_first_bad_utf8_line(path)}: not valid UTF-8 ({exc.reason}); "
+                               "CSV input must be UTF-8") from None
         except csv.Error as exc:
             raise ArchiveError(f"{path}: line {reader.line_num}: malformed CSV ({exc})") from None
+
+
+def _first_bad_utf8_line(path: Path) -> int | str:
+    with open(path, "rb") as fh:
+        for line_no, line in enumerate(fh, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return line_no
+    return "?"
 
 
 def iter_partitions(inp: InputFile, size: int, wanted: Callable[[str], bool]) -> Iterator[Partition]:
@@ -274,6 +284,9 @@ def _json_passthrough(value):
     if isinstance(value, (dict, list)):
         return _clean(json.dumps(value, ensure_ascii=False))
     return _clean(value)
+
+
+write_file = atomic_write_bytes  # every output file is written whole or not at all
 
 
 # --- output tables ----------------------------------------------------------------------------
@@ -398,7 +411,7 @@ class OutputDir:
     def write(self, name: str, files: dict[str, bytes]) -> None:
         """Articles last: a partition counts as done only once all three files exist."""
         for table in ("errors", "sentences", "articles"):
-            atomic_write_bytes(self.path(table, name), files[table])
+            write_file(self.path(table, name), files[table])
 
     @contextmanager
     def locked(self):
@@ -445,13 +458,13 @@ class OutputDir:
         for inp in inputs:
             if str(inp.path) not in known:
                 known.append(str(inp.path))
-        atomic_write_bytes(path, (json.dumps({**settings, "inputs": known}, indent=2, ensure_ascii=False) + "\n")
+        write_file(path, (json.dumps({**settings, "inputs": known}, indent=2, ensure_ascii=False) + "\n")
                            .encode("utf-8"))
 
     def gather_errors(self) -> int:
         """``errors.jsonl``: every partition's errors, in partition order. Returns the count."""
         data = b"".join(p.read_bytes() for p in sorted((self.root / "errors").glob("*.jsonl")))
-        atomic_write_bytes(self.root / ERRORS, data)
+        write_file(self.root / ERRORS, data)
         return data.count(b"\n")
 
     def count_rows(self, table: str) -> int:

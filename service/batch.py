@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import time
 from dataclasses import dataclass, field
@@ -41,6 +40,9 @@ class RunStats:
     startup_s: float = 0.0
     elapsed_s: float = 0.0
     peak_rss: dict[int, int] = field(default_factory=dict)  # worker pid -> peak resident bytes
+    worker_cpu_s: float = 0.0   # CPU time the workers spent on partitions
+    driver_cpu_s: float = 0.0   # this process's CPU time while analysing, its own work only (reading rows,
+                                # writing files, a LocalCluster's scheduler)
 
     @property
     def work_s(self) -> float:
@@ -77,6 +79,7 @@ def run_batch(inputs: list[InputFile], out_dir: Path, model: ModelRef, *, fmt: s
                            f"({stats.skipped} already done); starting {where} ...")
             with runner:
                 stats.startup_s, stats.workers = runner.startup_s, runner.workers
+                cpu_ready = time.process_time()
                 parts = (p for inp in inputs for p in iter_partitions(inp, partition_size, todo.__contains__))
                 with _progress_bar(sum(todo.values()), progress) as bar:
                     for result in runner.imap_unordered(parts):
@@ -86,8 +89,10 @@ def run_batch(inputs: list[InputFile], out_dir: Path, model: ModelRef, *, fmt: s
                         stats.sentences += result.sentences
                         stats.errors += result.errors
                         stats.peak_rss[result.pid] = max(stats.peak_rss.get(result.pid, 0), result.peak_rss)
+                        stats.worker_cpu_s += result.cpu_s
                         bar.update(result.records)
                         bar.set_postfix_str(f"{stats.sentences} sentences, {stats.errors} errors", refresh=False)
+                stats.driver_cpu_s = time.process_time() - cpu_ready - (stats.worker_cpu_s if runner.in_process else 0)
         out.gather_errors()
     stats.elapsed_s = time.perf_counter() - t0
     return stats
@@ -118,11 +123,6 @@ def _progress_bar(total: int, enabled: bool):
 def _say(enabled: bool, message: str) -> None:
     if enabled:
         print(message, file=sys.stderr, flush=True)
-
-
-def driver_peak_rss() -> int:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
 
 
 def _positive_int(value: str) -> int:
@@ -168,8 +168,12 @@ def main(argv=None) -> int:
         stats = run_batch(inputs, Path(args.out), model, fmt=args.format, partition_size=args.partition_size,
                           engine=args.engine, processes=args.processes, scheduler=args.scheduler,
                           max_chars=args.max_chars, progress=not args.no_progress)
-    except (ArchiveError, EngineError) as exc:
+    except ArchiveError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except EngineError as exc:
+        print(f"{PROG}: error: {exc}\n(the partitions written so far are kept: the same command resumes)",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"\n{PROG}: interrupted; the partitions written so far are kept: run the same command again "

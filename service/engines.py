@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -68,6 +69,7 @@ class PartitionResult:
     errors: int
     pid: int
     peak_rss: int  # bytes, the worker process's peak resident memory so far
+    cpu_s: float   # CPU time the worker spent on this partition
 
 
 # --- the task -----------------------------------------------------------------------------------
@@ -78,11 +80,8 @@ def load_model(directory: str | Path) -> None:
     if _MODEL is not None and _MODEL_PATH == str(directory):
         return
     try:
-        from threadpoolctl import threadpool_limits
-
         from training.nlp import get_nlp
 
-        threadpool_limits(1)  # one core per process: the processes are the parallelism
         clf = Classifier.load(Path(directory))
         for lang in clf.languages:
             get_nlp(lang)
@@ -102,7 +101,10 @@ def _pool_initializer(directory: str, barrier) -> None:
     global _BARRIER
     import signal
 
+    from threadpoolctl import threadpool_limits
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    threadpool_limits(1)  # one core per process: the processes are the parallelism (Dask does the same)
     _BARRIER = barrier
     load_model(directory)
 
@@ -132,6 +134,7 @@ def analyze_partition(part: Partition, settings: Settings) -> PartitionResult:
     fails becomes an error row and the partition goes on."""
     from service.analysis import analyze
 
+    cpu0 = time.process_time()
     clf = _model()
     analysed, errors = [], []
     for row, payload in part.records:
@@ -153,10 +156,37 @@ def analyze_partition(part: Partition, settings: Settings) -> PartitionResult:
     files = encode_partition(part, analysed, errors, settings.fmt)
     return PartitionResult(part.name, files, len(part.records), len(analysed),
                            sum(len(a.result["sentences"]) for a in analysed), len(errors),
-                           os.getpid(), _peak_rss())
+                           os.getpid(), peak_rss(), time.process_time() - cpu0)
 
 
-def _peak_rss() -> int:
+def load_error() -> str | None:
+    """Why this process has no model, if it has none (asked of every Dask worker at start)."""
+    return None if _MODEL is not None else (_LOAD_ERROR or "the model plugin has not run")
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, BrokenProcessPool):
+        return "a worker process died (killed, or out of memory?)"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _result(future, name: str) -> PartitionResult:
+    try:
+        return future.result()
+    except Exception as exc:
+        raise EngineError(f"partition {name} failed: {_describe(exc)}") from exc
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory, in bytes. Linux: VmHWM, which starts afresh at exec
+    (ru_maxrss would carry the parent's peak into a spawned worker); elsewhere ru_maxrss."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
 
@@ -184,11 +214,16 @@ class LocalEngine:
     def workers(self) -> int:
         return self.processes
 
+    @property
+    def in_process(self) -> bool:
+        return self.processes == 1
+
     def __enter__(self) -> "LocalEngine":
         t0 = time.perf_counter()
         if self.processes == 1:
             load_model(self.model.directory)  # kept for later runs in this process
-            _model()
+            if _LOAD_ERROR:
+                raise EngineError(_LOAD_ERROR)
         else:
             import multiprocessing
 
@@ -203,8 +238,10 @@ class LocalEngine:
             try:
                 for f in futures:
                     f.result()
-            except BaseException:
+            except BaseException as exc:
                 self._stop()
+                if isinstance(exc, Exception):
+                    raise EngineError(f"the worker processes could not start: {_describe(exc)}") from None
                 raise
         self.startup_s = time.perf_counter() - t0
         return self
@@ -226,19 +263,20 @@ class LocalEngine:
             for part in parts:
                 yield analyze_partition(part, self.settings)
             return
-        parts, pending = iter(parts), set()
-        limit = 2 * self.processes
+        parts, pending = iter(parts), {}
+        limit = 2 * self.processes  # enough queued to keep every process busy, few rows in memory
         while True:
             while len(pending) < limit:
                 part = next(parts, None)
                 if part is None:
                     break
-                pending.add(self.pool.submit(analyze_partition, part, self.settings))
+                pending[self.pool.submit(analyze_partition, part, self.settings)] = part.name
             if not pending:
                 return
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for f in sorted(done, key=lambda f: f.result().name):
-                yield f.result()
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for f in sorted(done, key=pending.get):
+                name = pending.pop(f)
+                yield _result(f, name)
 
 
 class DaskEngine:
@@ -246,6 +284,7 @@ class DaskEngine:
     ``processes`` single-threaded workers."""
 
     name = "dask"
+    in_process = False
 
     def __init__(self, model: ModelRef, settings: Settings, processes: int, scheduler: str | None = None):
         self.model, self.settings, self.processes, self.scheduler = model, settings, processes, scheduler
@@ -279,10 +318,15 @@ class DaskEngine:
             self.workers = sum(self.client.nthreads().values())
             try:
                 self.client.register_plugin(ModelPlugin(self.model), name=ModelPlugin.name)
+                failed = {addr: err for addr, err in self.client.run(load_error).items() if err}
+                self.client.submit(load_error, pure=False).result()  # a task through the scheduler
             except Exception as exc:
-                raise EngineError(f"the Dask workers could not set up the model ({type(exc).__name__}: {exc}); "
-                                  "each worker needs this project on its PYTHONPATH and the same "
-                                  "requirements installed") from None
+                raise EngineError(f"the Dask cluster cannot run this project's tasks ({_describe(exc)}); the "
+                                  "scheduler and every worker need this project on their PYTHONPATH and the "
+                                  "same requirements installed") from None
+            if failed:
+                addr, err = sorted(failed.items())[0]
+                raise EngineError(f"{len(failed)} Dask worker(s) could not load the model, e.g. {addr}: {err}")
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -303,19 +347,23 @@ class DaskEngine:
         parts = iter(parts)
         queue = as_completed()
 
+        names = {}
+
         def submit() -> bool:
             part = next(parts, None)
             if part is None:
                 return False
-            queue.add(self.client.submit(analyze_partition, part, self.settings, pure=False,
-                                         key=f"framing-{part.name}-{uuid.uuid4().hex[:8]}"))
+            future = self.client.submit(analyze_partition, part, self.settings, pure=False,
+                                        key=f"framing-{part.name}-{uuid.uuid4().hex[:8]}")
+            names[future.key] = part.name
+            queue.add(future)
             return True
 
         for _ in range(2 * max(self.workers, 1)):  # enough queued to keep every worker busy
             if not submit():
                 break
         for future in queue:
-            result = future.result()
+            result = _result(future, names.pop(future.key))
             future.release()
             submit()
             yield result

@@ -22,8 +22,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from service.archive import SHARES, ArchiveError, read_manifest, read_table
-from training.atomic import atomic_write_bytes
+from service.archive import SHARES, ArchiveError, read_manifest, read_table, write_file
 from training.attributions import normalise_source
 from training.features import LABELS
 from training.lexicon import STANCES
@@ -191,8 +190,7 @@ def chart_shares(shares, by: list[str]) -> bytes:
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of sentences")
     ax.set_title("How claims are presented" + note)
-    ax.legend(ncol=len(LABELS), loc="upper center", bbox_to_anchor=(0.5, -0.6 / max(len(table), 1) - 0.08),
-              frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return _png(fig)
 
 
@@ -215,6 +213,8 @@ def chart_sources(sources, shares, by: list[str], top: int) -> bytes | None:
     if sources.empty:
         return None
     plt = _plt()
+    from matplotlib.ticker import MaxNLocator
+
     groups, note = _largest(shares, MAX_PANELS)
     cols = by or ["group"]
     panels = [(name, sources.merge(groups.loc[[i], cols], on=cols).head(top))
@@ -237,6 +237,7 @@ def chart_sources(sources, shares, by: list[str], top: int) -> bytes | None:
         ax.set_title(name, fontsize=10)
         ax.tick_params(axis="y", labelsize=8)
         ax.set_xlabel("claims")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
@@ -289,7 +290,7 @@ def _table_html(df, percent: set[str]) -> str:
             cls = ' class="num"' if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
             cells.append(f"<td{cls}>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
 def _img(png: bytes | None, alt: str) -> str:
@@ -308,8 +309,8 @@ def render_html(root: Path, by: list[str], shares, sources, charts: dict[str, by
         f"<title>{html.escape(title)}</title>",
         "<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222}"
         "table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .5rem}"
-        "th{background:#f3f3f3;text-align:left}td.num{text-align:right}img{max-width:100%;height:auto}"
-        "p.note{color:#555;font-size:.9rem}</style></head><body>",
+        "th{background:#f3f3f3;text-align:left}td{white-space:nowrap}td.num{text-align:right}img{max-width:100%;height:auto}"
+        "p.note{color:#555;font-size:.9rem}div.wide{overflow-x:auto}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         f'<p class="note">{int(shares["articles"].sum())} articles, {int(shares["sentences"].sum())} sentences '
         f"in {len(shares)} group(s), from {html.escape(str(root))}"
@@ -348,13 +349,13 @@ def make_report(root: Path, by: list[str], out: Path, top: int = 10) -> dict[str
     written = {}
     for name, table in (("groups", shares), ("sources", sources)):
         written[name] = out / f"{name}.csv"
-        atomic_write_bytes(written[name], table.to_csv(index=False).encode("utf-8"))
+        write_file(written[name], table.to_csv(index=False).encode("utf-8"))
     for name, png in charts.items():
         if png is not None:
             written[f"{name}_png"] = out / f"{name}.png"
-            atomic_write_bytes(written[f"{name}_png"], png)
+            write_file(written[f"{name}_png"], png)
     written["html"] = out / "report.html"
-    atomic_write_bytes(written["html"], render_html(root, by, shares, sources, charts).encode("utf-8"))
+    write_file(written["html"], render_html(root, by, shares, sources, charts).encode("utf-8"))
     return written
 
 

@@ -177,7 +177,7 @@ def test_resume_redoes_only_missing_partition(archive_file, model_dir, reference
 def test_crash_mid_partition_leaves_no_half_written_partition(archive_file, model_dir, reference, tmp_path,
                                                               monkeypatch):
     out, writes = tmp_path / "out", []
-    real = archive.atomic_write_bytes
+    real = archive.write_file
 
     def crash_on_third_articles_file(path, data):
         if path.parent.name == "articles":
@@ -186,14 +186,37 @@ def test_crash_mid_partition_leaves_no_half_written_partition(archive_file, mode
                 raise KeyboardInterrupt  # as a Ctrl-C or a kill between two files would
         real(path, data)
 
-    monkeypatch.setattr(archive, "atomic_write_bytes", crash_on_third_articles_file)
+    monkeypatch.setattr(archive, "write_file", crash_on_third_articles_file)
     assert _run([archive_file], out, model_dir, "--processes", 1) == 130
-    monkeypatch.setattr(archive, "atomic_write_bytes", real)
+    monkeypatch.setattr(archive, "write_file", real)
     assert len(list((out / "articles").glob("*.parquet"))) == 2
     assert _run([archive_file], out, model_dir, "--processes", 1) == 0
     for table, df in _tables(out).items():
         pd.testing.assert_frame_equal(df, _tables(reference)[table])
     assert (out / "errors.jsonl").read_bytes() == (reference / "errors.jsonl").read_bytes()
+
+
+def test_a_failing_or_too_long_article_becomes_an_error_row(model_dir, tmp_path, monkeypatch):
+    import service.analysis
+
+    good = _good_articles(4)
+    path = tmp_path / "few.jsonl"
+    path.write_text("".join(json.dumps(a) + "\n" for a in good), encoding="utf-8")
+    real = service.analysis.analyze
+
+    def analyze_failing_on_second(clf, text, lang, sentences=None):
+        if text == good[1]["text"]:
+            raise ValueError("boom")
+        return real(clf, text, lang, sentences)
+
+    monkeypatch.setattr(service.analysis, "analyze", analyze_failing_on_second)
+    limit = len(good[3]["text"]) - 1  # the longest of the four
+    assert _run([path], tmp_path / "out", model_dir, "--processes", 1, "--max-chars", limit) == 0
+    errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert [(e["id"], e["row"]) for e in errors] == [("art-001", 2), ("art-003", 4)]
+    assert errors[0]["reason"] == "analysis failed: ValueError: boom"
+    assert errors[1]["reason"] == f"text has {limit + 1} characters, more than --max-chars {limit}"
+    assert list(archive.read_table(tmp_path / "out", "articles")["id"]) == ["art-000", "art-002"]
 
 
 def test_resume_refuses_other_settings(archive_file, model_dir, reference, tmp_path, capsys):
