@@ -1,11 +1,14 @@
 """The classifier entry point: seed article, quality on the test split, persistence, determinism."""
+import hashlib
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from sklearn.base import clone
 
-from tests.conftest import SEED_ARTICLE
+from tests.conftest import ROOT, SEED_ARTICLE
 from training.classifier import Classifier, ModelError
 from training.corpus import DEFAULT_TEST, Corpus, load_files
 from training.evaluate import evaluate
@@ -94,6 +97,17 @@ def test_training_is_deterministic():
     probe = ["The minister said the plan may fail.", "It rained in Paris."]
     assert np.array_equal(a.predict_proba(probe, "en"), b.predict_proba(probe, "en"))
     assert json.dumps(ma, sort_keys=True) == json.dumps(mb, sort_keys=True)
+    # Byte for byte across fresh processes (each with its own hash seed): `python -m training.train`
+    # rebuilds the same artifact. (Within one long-lived process, pickle's memo can share equal
+    # strings differently, so the comparison is between two fresh runs.)
+    code = ("import hashlib; from training.corpus import load_files, DEFAULT_TEST, Corpus; "
+            "from training.train import train; "
+            "c = Corpus([e for e in load_files([DEFAULT_TEST]).examples if e.lang == 'en']); "
+            "clf, _ = train(c, None, seed=3, progress=False, cv_folds=3); "
+            "print(hashlib.sha256(clf.artifact_bytes()).hexdigest())")
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+            for _ in range(2)]
+    assert runs[0].stdout.strip() and runs[0].stdout == runs[1].stdout, [r.stderr[-1000:] for r in runs]
 
 
 def test_save_load_roundtrip_and_tamper_refusal(tmp_path):

@@ -84,14 +84,27 @@ class Classifier:
         return out
 
     # --- persistence -------------------------------------------------------------------------
+    def artifact_bytes(self) -> bytes:
+        """The joblib artifact. Vectorizers' introspection-only attributes are dropped first: the
+        set of pruned terms (large, pickled in hash order) and the id() of their stop-word list,
+        so the same data and seed give the same bytes."""
+        for by_lang in self.pipelines.values():
+            for pipe in by_lang.values():
+                for _, step in pipe.named_steps["features"].transformer_list:
+                    for vec in (step, getattr(step, "vectorizer_", None)):
+                        for attr in ("stop_words_", "_stop_words_id"):
+                            if hasattr(vec, attr):
+                                delattr(vec, attr)
+        buf = io.BytesIO()
+        joblib.dump({"format": 1, "pipelines": self.pipelines}, buf, compress=3)
+        return buf.getvalue()
+
     def save(self, directory: Path, card: dict) -> Path:
         """Write artifact and card atomically into ``directory`` (which must not exist)."""
         directory = Path(directory)
         if directory.exists():
             raise ModelError(f"{directory} already exists")
-        buf = io.BytesIO()
-        joblib.dump({"format": 1, "pipelines": self.pipelines}, buf, compress=3)
-        data = buf.getvalue()
+        data = self.artifact_bytes()
         card = dict(card, artifact=ARTIFACT, artifact_sha256=hashlib.sha256(data).hexdigest())
         with atomic_directory(directory) as tmp:
             (tmp / ARTIFACT).write_bytes(data)
