@@ -9,7 +9,10 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-LabelName = Literal["asserted", "attributed", "hedged", "none"]
+from training.cues import CUE_TYPES
+from training.features import LABELS
+
+LabelName = Literal[LABELS]
 MAX_SENTENCES_PER_SCORE = 1000
 MAX_SENTENCE_CHARS = 5000
 
@@ -51,8 +54,7 @@ class Scores(BaseModel):
 
 class Cue(BaseModel):
     text: str
-    type: Literal["reporting_verb", "according_to", "unnamed_source", "hedge", "booster",
-                  "conditional", "quote", "question", "furniture"]
+    type: Literal[CUE_TYPES]
     start: int
     end: int
     main_clause: bool

@@ -8,7 +8,7 @@ heuristics.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from training.lexicon import Match, get_lexicon, normalise, word_tokens
 
@@ -284,16 +284,3 @@ def _conditional_cues(text, norm, tokens, lang, doc, matched_chars, main_of) -> 
 def starts_with_condition(text: str) -> bool:
     """An opening "si/if/had" clause: the frame of hypotheticals and counterfactuals."""
     return bool(_SI_START.match(normalise(text)))
-
-
-def cues_to_json(cues: list[Cue], offset: int = 0) -> list[dict]:
-    out = []
-    for c in cues:
-        d = c.to_json()
-        d["start"] += offset
-        d["end"] += offset
-        out.append(d)
-    return out
-
-
-__all__ = ["Cue", "CUE_TYPES", "SentenceCues", "analyze_cues", "find_cues", "quote_spans", "starts_with_condition", "cues_to_json", "asdict"]
