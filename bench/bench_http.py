@@ -104,11 +104,13 @@ def in_process(pool: list[str]) -> dict[str, float]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--requests", type=int, default=300, help="requests per endpoint and concurrency level")
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads")
+    ap.add_argument("--threads", type=int, default=8, help="threads per worker")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (1: waitress; more: gunicorn)")
     args = ap.parse_args(argv)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "service", "--port", str(port), "--threads", str(args.threads)],
+    server = subprocess.Popen([sys.executable, "-m", "service", "--port", str(port), "--threads", str(args.threads),
+                               "--workers", str(args.workers)],
                               cwd=ROOT, env=dict(os.environ, LOG_LEVEL="WARNING"),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -124,7 +126,8 @@ def main(argv=None) -> int:
             return 2
         pool = sentences()
         local = in_process(pool)
-        print(f"server: waitress, {args.threads} threads, 127.0.0.1:{port}; {args.requests} requests per cell")
+        kind = "waitress" if args.workers == 1 else f"gunicorn, {args.workers} workers x"
+        print(f"server: {kind} {args.threads} threads, 127.0.0.1:{port}; {args.requests} requests per cell")
         print(f"in-process p50: score {1000 * local['score']:.2f} ms, analyze(seed) {1000 * local['analyze']:.2f} ms")
         score_bodies = ({"sentences": [pool[i % (len(pool) - 100)]], "lang": "fr"} for i in range(10 ** 9))
         analyze_bodies = ({"text": seed_variant(i), "lang": "fr"} for i in range(10 ** 9))

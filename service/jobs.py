@@ -3,9 +3,13 @@
 A separate process keeps training off the serving threads (and off the GIL); it reports progress
 through a status file that it writes atomically, and a killed trainer can only leave a hidden
 half-written folder behind (``atomic_directory``), never a visible version.
+
+Job records live in ``<registry>/.jobs/<id>.job.json`` and "one at a time" is an exclusive file
+lock, so several server worker processes share one view of the jobs.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -17,6 +21,8 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from training.atomic import atomic_write_text
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,21 +63,43 @@ class JobRunner:
         self.processes: dict[str, subprocess.Popen] = {}
         self._lock = threading.Lock()
 
-    def running(self) -> Job | None:
-        return next((j for j in self.jobs.values() if j.state in ("queued", "running", "training")), None)
+    def _record(self, job_id: str) -> Path:
+        return self.work_dir / f"{job_id}.job.json"
+
+    def _save(self, job: Job) -> None:
+        atomic_write_text(self._record(job.id), json.dumps(asdict(job), ensure_ascii=False))
 
     def get(self, job_id: str) -> Job | None:
-        return self.jobs.get(job_id)
+        if job_id in self.jobs:
+            return self.jobs[job_id]
+        if not job_id.isalnum():
+            return None
+        try:  # a job started by another worker process
+            return Job(**json.loads(self._record(job_id).read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError, TypeError):
+            return None
+
+    def _take_lock(self):
+        """The training lock, held by the watcher thread for the job's life; None if taken."""
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.work_dir / "train.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        return fd
 
     def submit(self, data: bytes, data_name: str, mode: str, activate: str, include_feedback: bool) -> Job:
         with self._lock:
-            busy = self.running()
-            if busy is not None:
-                raise Busy(f"job {busy.id} is still {busy.state}; one training at a time")
+            lock_fd = self._take_lock()
+            if lock_fd is None:
+                current = (self.work_dir / "current").read_text().strip() if (self.work_dir / "current").exists() else "?"
+                raise Busy(f"job {current} is still running; one training at a time")
             job = Job(uuid.uuid4().hex[:12], options={"mode": mode, "activate": activate,
                                                       "include_feedback": include_feedback})
             self.jobs[job.id] = job
-        self.work_dir.mkdir(parents=True, exist_ok=True)
+            (self.work_dir / "current").write_text(job.id)
         suffix = ".csv" if data_name.lower().endswith(".csv") else ".jsonl"
         data_path = self.work_dir / f"{job.id}{suffix}"
         data_path.write_bytes(data)
@@ -84,7 +112,8 @@ class JobRunner:
                                 env=dict(os.environ, PYTHONUNBUFFERED="1"))
         self.processes[job.id] = proc
         job.state = "running"
-        threading.Thread(target=self._watch, args=(job, proc, status_path, data_path),
+        self._save(job)
+        threading.Thread(target=self._watch, args=(job, proc, status_path, data_path, lock_fd),
                          name=f"job-{job.id}", daemon=True).start()
         log.info("training job %s started (pid %d, %s)", job.id, proc.pid, job.options)
         return job
@@ -100,9 +129,18 @@ class JobRunner:
         if status.get("state") == "training":
             job.state = "training"
 
-    def _watch(self, job: Job, proc: subprocess.Popen, status_path: Path, data_path: Path) -> None:
+    def _watch(self, job: Job, proc: subprocess.Popen, status_path: Path, data_path: Path, lock_fd: int) -> None:
+        try:
+            self._follow(job, proc, status_path, data_path)
+        finally:
+            os.close(lock_fd)  # releases the training lock
+
+    def _follow(self, job: Job, proc: subprocess.Popen, status_path: Path, data_path: Path) -> None:
         while proc.poll() is None:
+            before = asdict(job)
             self._read_status(job, status_path)
+            if asdict(job) != before:
+                self._save(job)
             time.sleep(self.poll)
         stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
         self._read_status(job, status_path)
@@ -117,6 +155,7 @@ class JobRunner:
                 job.reason = f"trainer exited with code {code}: {stderr.strip().splitlines()[-1] if stderr.strip() else ''}"
             log.error("training job %s failed: %s", job.id, job.reason)
         job.finished = time.time()
+        self._save(job)
         data_path.unlink(missing_ok=True)
         status_path.unlink(missing_ok=True)
         self.processes.pop(job.id, None)

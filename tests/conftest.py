@@ -58,8 +58,9 @@ def free_port() -> int:
 class LiveServer:
     """``python -m service`` on a free 127.0.0.1 port; ``start`` waits (bounded) for readiness."""
 
-    def __init__(self, model_dir: Path, env: dict | None = None):
+    def __init__(self, model_dir: Path, env: dict | None = None, workers: int = 1):
         self.model_dir = Path(model_dir)
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
@@ -67,7 +68,8 @@ class LiveServer:
 
     def start(self, timeout: float = 90) -> "LiveServer":
         self.proc = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(self.port),
-                                      "--model-dir", str(self.model_dir), "--threads", "8"],
+                                      "--model-dir", str(self.model_dir), "--threads", "8",
+                                      "--workers", str(self.workers)],
                                      cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -143,3 +143,29 @@ def test_feedback_dedup_conflict_and_export(admin_client):
     assert lines == [{"text": s, "lang": "fr", "label": "attributed", "id": "feedback-1",
                       "note": "feedback x3, 1 conflicting"}]
     assert admin_client.get("/v1/feedback").get_json()["feedback"][0]["count"] == 3
+
+
+def test_jobs_are_shared_between_worker_processes(registry_dir):
+    """Two runners on one registry (two gunicorn workers): a job started by one is visible to the
+    other, and the other refuses a second training while it runs."""
+    from service.jobs import Busy, JobRunner
+
+    a, b = JobRunner(registry_dir), JobRunner(registry_dir)
+    rows = _rows(DEFAULT_TRAIN, 6)
+    data = "\n".join(json.dumps(r) for r in rows).encode()
+    job = a.submit(data, "mine.jsonl", "replace", "never", False)
+    seen = b.get(job.id)
+    assert seen is not None and seen.id == job.id and seen.options["mode"] == "replace"
+    with pytest.raises(Busy, match=job.id):
+        b.submit(data, "mine.jsonl", "replace", "never", False)
+    deadline = time.time() + 240
+    while a.get(job.id).state not in ("succeeded", "failed") and time.time() < deadline:
+        time.sleep(0.5)
+    assert a.get(job.id).state == "succeeded", a.get(job.id)
+    assert b.get(job.id).state == "succeeded" and b.get(job.id).version == a.get(job.id).version
+    assert b.get("../../etc") is None and b.get("nope") is None
+    second = b.submit(data, "mine.jsonl", "replace", "never", False)  # the lock was released
+    assert second.id != job.id
+    deadline = time.time() + 240
+    while b.get(second.id).state not in ("succeeded", "failed") and time.time() < deadline:
+        time.sleep(0.5)

@@ -1,5 +1,4 @@
 """The classifier entry point: seed article, quality on the test split, persistence, determinism."""
-import hashlib
 import json
 import subprocess
 import sys

@@ -170,3 +170,27 @@ def test_writer_killed_mid_write_leaves_only_a_hidden_folder(tmp_path):
     reg = Registry(root)
     assert reg.versions() == [] and not (root / "v2").exists()
     assert len(reg.cleanup()) == 1 and not list(root.glob(".tmp-*"))
+
+
+def test_several_worker_processes_serve_and_share_the_registry(registry_dir):
+    srv = LiveServer(registry_dir, env={"ADMIN_TOKEN": TOKEN, "LOG_LEVEL": "WARNING"}, workers=2).start()
+    try:
+        with httpx.Client(timeout=30) as http:
+            codes = [http.post(srv.url + "/v1/score", json={"sentences": ["It may rain."], "lang": "en"}).status_code
+                     for _ in range(20)]
+            assert codes == [200] * 20
+            active = Registry(registry_dir).active_version()
+            other = "copy-" + active
+            shutil.copytree(registry_dir / active, registry_dir / other)
+            card = json.loads((registry_dir / other / "card.json").read_text())
+            (registry_dir / other / "card.json").write_text(json.dumps(dict(card, version=other)))
+            assert http.post(f"{srv.url}/v1/models/{other}/activate", headers=AUTH).status_code == 200
+            deadline = time.time() + 20  # the other worker follows the ACTIVE pointer within seconds
+            while time.time() < deadline:
+                versions = {http.get(srv.url + "/v1/health/ready").json()["model"]["version"] for _ in range(10)}
+                if versions == {other}:
+                    break
+                time.sleep(0.5)
+            assert versions == {other}
+    finally:
+        srv.stop()
