@@ -1,4 +1,5 @@
 """Shared fixtures: the shipped model, loaded once, and a Flask app serving it."""
+import json
 import os
 import shutil
 import socket
@@ -100,3 +101,28 @@ class LiveServer:
 
 
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def copy_version(root: Path, name: str, tamper: bool = False) -> str:
+    """Copy the active version of registry ``root`` as version ``name`` (its card says so);
+    ``tamper`` flips one byte of the copy's artifact, so its sha256 no longer matches the card."""
+    active = Registry(root).active_version()
+    shutil.copytree(root / active, root / name)
+    card = json.loads((root / name / "card.json").read_text())
+    (root / name / "card.json").write_text(json.dumps(dict(card, version=name)))
+    if tamper:
+        art = root / name / "model.joblib"
+        data = bytearray(art.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        art.write_bytes(bytes(data))
+    return name
+
+
+def poll(probe, until, timeout: float, interval: float = 0.2):
+    """Call ``probe`` until ``until(value)`` holds or ``timeout`` seconds pass; the last value."""
+    deadline = time.monotonic() + timeout
+    value = probe()
+    while not until(value) and time.monotonic() < deadline:
+        time.sleep(interval)
+        value = probe()
+    return value

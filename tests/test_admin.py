@@ -1,11 +1,10 @@
 """Registry, retraining and feedback over HTTP (Flask test client, isolated registry folders)."""
 import json
-import shutil
-import time
 
 import pytest
 
 from service import create_app
+from tests.conftest import copy_version, poll
 from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN
 from training.registry import Registry
 
@@ -88,12 +87,8 @@ def test_retrain_job_end_to_end_and_one_at_a_time(admin_client, registry_dir):
     too_small = admin_client.post("/v1/models?mode=replace", data=csv_body.split("\n", 30)[0] + "\n" +
                                   "\n".join(csv_body.splitlines()[1:4]), content_type="text/csv", headers=AUTH)
     assert too_small.status_code == 400 and "at least 5 examples" in too_small.get_json()["error"]["problems"][0]["reason"]
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        job = admin_client.get(f"/v1/jobs/{job_id}").get_json()["job"]
-        if job["state"] in ("succeeded", "failed"):
-            break
-        time.sleep(0.5)
+    job = poll(lambda: admin_client.get(f"/v1/jobs/{job_id}").get_json()["job"],
+               lambda j: j["state"] in ("succeeded", "failed"), timeout=240, interval=0.5)
     assert job["state"] == "succeeded", job
     assert job["activated"] is False and "activate=never" in job["reason"]
     assert set(job["metrics"]["test_macro_f1"]) == {"fr", "en"}
@@ -115,11 +110,7 @@ def test_retrain_job_end_to_end_and_one_at_a_time(admin_client, registry_dir):
 def test_tampered_version_is_refused_and_serving_continues(admin_client, registry_dir):
     reg = Registry(registry_dir)
     active = reg.active_version()
-    shutil.copytree(registry_dir / active, registry_dir / "tampered")
-    art = registry_dir / "tampered" / "model.joblib"
-    data = bytearray(art.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    art.write_bytes(bytes(data))
+    copy_version(registry_dir, "tampered", tamper=True)
     resp = admin_client.post("/v1/models/tampered/activate", headers=AUTH)
     assert resp.status_code == 422 and "sha256" in resp.get_json()["error"]["message"]
     assert reg.active_version() == active
@@ -158,14 +149,11 @@ def test_jobs_are_shared_between_worker_processes(registry_dir):
     assert seen is not None and seen.id == job.id and seen.options["mode"] == "replace"
     with pytest.raises(Busy, match=job.id):
         b.submit(data, "mine.jsonl", "replace", "never", False)
-    deadline = time.time() + 240
-    while a.get(job.id).state not in ("succeeded", "failed") and time.time() < deadline:
-        time.sleep(0.5)
+    finished = ("succeeded", "failed")
+    poll(lambda: a.get(job.id).state, lambda state: state in finished, timeout=240, interval=0.5)
     assert a.get(job.id).state == "succeeded", a.get(job.id)
     assert b.get(job.id).state == "succeeded" and b.get(job.id).version == a.get(job.id).version
     assert b.get("../../etc") is None and b.get("nope") is None
     second = b.submit(data, "mine.jsonl", "replace", "never", False)  # the lock was released
     assert second.id != job.id
-    deadline = time.time() + 240
-    while b.get(second.id).state not in ("succeeded", "failed") and time.time() < deadline:
-        time.sleep(0.5)
+    poll(lambda: b.get(second.id).state, lambda state: state in finished, timeout=240, interval=0.5)

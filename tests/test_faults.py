@@ -2,7 +2,6 @@
 a tampered artifact, a malformed upload. Every loop is bounded in count and time."""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, copy_version, poll
 from training.corpus import DEFAULT_TRAIN
 from training.registry import Registry
 
@@ -54,22 +53,16 @@ def test_killed_trainer_leaves_no_version_and_old_model_serves(server, registry_
                                           "label": "asserted"}), timeout=30)
     assert resp.status_code == 202, resp.text
     job_id = resp.json()["job"]["id"]
-    deadline = time.time() + 60
-    while time.time() < deadline:  # wait until it is really training (extend mode: the whole corpus)
-        job = httpx.get(f"{server.url}/v1/jobs/{job_id}", timeout=10).json()["job"]
-        if job["state"] == "training":
-            break
-        time.sleep(0.2)
+    def get_job():
+        return httpx.get(f"{server.url}/v1/jobs/{job_id}", timeout=10).json()["job"]
+
+    # Wait until it is really training (extend mode: the whole corpus).
+    job = poll(get_job, lambda j: j["state"] == "training", timeout=60)
     time.sleep(2)
     pids = _trainer_pids()
     assert len(pids) == 1 and job["state"] == "training", job
     os.kill(pids[0], signal.SIGKILL)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        job = httpx.get(f"{server.url}/v1/jobs/{job_id}", timeout=10).json()["job"]
-        if job["state"] == "failed":
-            break
-        time.sleep(0.2)
+    job = poll(get_job, lambda j: j["state"] == "failed", timeout=30)
     assert job["state"] == "failed" and "SIGKILL" in job["reason"]
     assert Registry(registry_dir).versions() == before  # no partial version is visible
     assert _score(server.url).status_code == 200
@@ -88,10 +81,7 @@ def test_killed_trainer_leaves_no_version_and_old_model_serves(server, registry_
 
 def test_swap_under_load_fails_no_request(server, registry_dir):
     active = Registry(registry_dir).active_version()
-    other = "copy-" + active
-    shutil.copytree(registry_dir / active, registry_dir / other)
-    card = json.loads((registry_dir / other / "card.json").read_text())
-    (registry_dir / other / "card.json").write_text(json.dumps(dict(card, version=other)))
+    other = copy_version(registry_dir, "copy-" + active)
     sent, failed, stop = [0], [], threading.Event()
 
     def client():
@@ -123,13 +113,8 @@ def test_swap_under_load_fails_no_request(server, registry_dir):
 
 
 def test_tampered_active_pointer_is_refused_and_logged(server, registry_dir):
-    reg = Registry(registry_dir)
-    active = reg.active_version()
-    shutil.copytree(registry_dir / active, registry_dir / "tampered")
-    art = registry_dir / "tampered" / "model.joblib"
-    data = bytearray(art.read_bytes())
-    data[-100] ^= 0xFF
-    art.write_bytes(bytes(data))
+    active = Registry(registry_dir).active_version()
+    copy_version(registry_dir, "tampered", tamper=True)
     # Someone switches the pointer behind the service's back (e.g. the registry CLI on another host).
     (registry_dir / "ACTIVE").write_text("tampered\n")
     for _ in range(6):  # the watcher looks at the pointer about once a second
@@ -179,18 +164,11 @@ def test_several_worker_processes_serve_and_share_the_registry(registry_dir):
             codes = [http.post(srv.url + "/v1/score", json={"sentences": ["It may rain."], "lang": "en"}).status_code
                      for _ in range(20)]
             assert codes == [200] * 20
-            active = Registry(registry_dir).active_version()
-            other = "copy-" + active
-            shutil.copytree(registry_dir / active, registry_dir / other)
-            card = json.loads((registry_dir / other / "card.json").read_text())
-            (registry_dir / other / "card.json").write_text(json.dumps(dict(card, version=other)))
+            other = copy_version(registry_dir, "copy-" + Registry(registry_dir).active_version())
             assert http.post(f"{srv.url}/v1/models/{other}/activate", headers=AUTH).status_code == 200
-            deadline = time.time() + 20  # the other worker follows the ACTIVE pointer within seconds
-            while time.time() < deadline:
-                versions = {http.get(srv.url + "/v1/health/ready").json()["model"]["version"] for _ in range(10)}
-                if versions == {other}:
-                    break
-                time.sleep(0.5)
+            # The other worker follows the ACTIVE pointer within seconds.
+            versions = poll(lambda: {http.get(srv.url + "/v1/health/ready").json()["model"]["version"]
+                                     for _ in range(10)}, lambda v: v == {other}, timeout=20, interval=0.5)
             assert versions == {other}
     finally:
         srv.stop()
