@@ -65,6 +65,8 @@ def _span(text: str, start: int, end: int) -> Span | None:
         end -= 1
     if end <= start:
         return None
+    if end < len(text) and text[end] == ")" and text.count("(", start, end) > text.count(")", start, end):
+        end += 1  # "NoName057(16)"
     return Span(text[start:end], start, end)
 
 
@@ -95,12 +97,28 @@ def _verb_token(doc, cue: Cue):
     return verbs[-1] if verbs else span[-1]
 
 
+REFLEXIVES = {"se", "s'"}
+COMPLEMENTIZERS = ("que", "qu'", "that")
+
+
+def _group_start(verb, cue: Cue) -> int:
+    """Token index where the verb group starts: auxiliaries of any verb in the cue ("a laissé
+    entendre", "a opposé un démenti"), then a reflexive clitic ("s'est vanté", "se sont dits")."""
+    doc = verb.doc
+    span = doc.char_span(cue.start, cue.end, alignment_mode="expand") or doc[verb.i:verb.i + 1]
+    start = span.start
+    for tok in list(span) + [verb]:
+        for child in tok.children:
+            if child.dep_.split(":")[0] in ("aux", "auxpass") and child.i < tok.i and tok.i - child.i <= 4:
+                start = min(start, child.i)
+    if start > 0 and doc[start - 1].lower_ in REFLEXIVES:
+        start -= 1
+    return start
+
+
 def _cue_span(text: str, verb, cue: Cue) -> Span:
-    """The verb group: auxiliaries and, for a French gerund, "en"."""
-    start, end = cue.start, cue.end
-    for child in verb.children:
-        if child.dep_.split(":")[0] in ("aux", "auxpass") and child.i < verb.i and verb.i - child.i <= 4:
-            start = min(start, child.idx)
+    """The verb group: auxiliaries, reflexive clitic and, for a French gerund, "en"."""
+    start, end = min(cue.start, verb.doc[_group_start(verb, cue)].idx), cue.end
     if verb.i > 0 and verb.doc[verb.i - 1].lower_ == "en" and "Part" in verb.morph.get("VerbForm"):
         start = min(start, verb.doc[verb.i - 1].idx)
     return Span(text[start:end], start, end)
@@ -121,12 +139,19 @@ CLITICS = {"l'", "le", "la", "les", "se", "s'", "me", "m'", "te", "t'", "lui", "
 _CLAUSAL = ("acl", "relcl", "advcl", "ccomp", "parataxis")
 
 
+def _has_case(tok) -> bool:
+    """A prepositional phrase ("sur X", "lors du conseil"), not a bare noun phrase."""
+    return any(c.dep_ == "case" and c.i < tok.i for c in tok.children)
+
+
 def _incise_subject(verb):
-    """"..., a déclaré le Premier ministre." - the noun phrase right after the verb."""
-    for child in verb.rights:
-        if child.dep_ in OBJECT_DEPS + ("nsubj", "obl", "nmod", "appos", "npadvmod", "obl:mod") and \
-                child.pos_ in ("NOUN", "PROPN", "PRON"):
-            return child
+    """"..., a déclaré le Premier ministre." - the noun phrase right after the verb (the parser
+    often calls it an object); bare noun phrases first, subjects before objects."""
+    rights = [c for c in verb.rights if c.pos_ in ("NOUN", "PROPN", "PRON") and not _has_case(c)]
+    for deps in (("nsubj", "nsubj:pass", "expl:subj"), OBJECT_DEPS, ("obl", "nmod", "appos", "npadvmod", "obl:mod")):
+        for child in rights:
+            if child.dep_ in deps:
+                return child
     return None
 
 
@@ -136,19 +161,29 @@ def _antecedent(verb):
     for _ in range(4):
         if tok.dep_.split(":")[-1] in ("relcl",) or tok.dep_ in ("acl:relcl", "relcl"):
             return tok.head if tok.head.pos_ in ("NOUN", "PROPN", "PRON") else None
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return None
         tok = tok.head
     return None
 
 
-def _noun_phrase(text: str, head, quotes, stop: int | None = None) -> Span | None:
-    """The head's phrase without its clauses (relative, participial) and without relative pronouns."""
-    tokens = [head] + [t for t in head.subtree if t is not head]
+def _glued(a, b) -> bool:
+    """Two tokens of one hyphenated word ("état" "-" "major", "Pays-Bas")."""
+    return not a.whitespace_ and (a.text.endswith("-") or b.text.startswith("-") or a.text == "-" or b.text == "-")
+
+
+def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) -> Span | None:
+    """The head's phrase without the clauses set off by commas (or holding the cue verb) and
+    without relative pronouns; restrictive modifiers ("a poll published on Sunday") stay."""
+    tokens = [head] + [t for t in head.subtree if t.i != head.i]
     skip = set()
+    doc = head.doc
     for child in head.children:
         if child.dep_.split(":")[0] in _CLAUSAL and child.i > head.i:
-            skip.update(t.i for t in child.subtree)
+            set_off = child.left_edge.i > 0 and doc[child.left_edge.i - 1].text in (",", "(", "\u2013", "\u2014")
+            holds_verb = verb is not None and child.left_edge.i <= verb.i <= child.right_edge.i
+            if set_off or holds_verb:
+                skip.update(t.i for t in child.subtree)
     kept = sorted(t.i for t in tokens if t.i not in skip)
     # Keep the contiguous run around the head.
     lo = hi = head.i
@@ -156,45 +191,138 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None) -> Span | Non
         lo -= 1
     while hi + 1 in kept:
         hi += 1
-    doc = head.doc
+    while lo > 0 and _glued(doc[lo - 1], doc[lo]):
+        lo -= 1
+    if lo > 0 and doc[lo - 1].pos_ == "DET" and doc[lo - 1].head.i in range(lo, hi + 1):
+        lo -= 1
+    while hi + 1 < len(doc) and _glued(doc[hi], doc[hi + 1]):
+        hi += 1
     while lo < hi and doc[lo].lower_ in RELATIVE_PRONOUNS:
         lo += 1
-    span = _cut(_tok_span(text, doc[lo], doc[hi]), text, quotes, stop)
-    return span
+    return _cut(_tok_span(text, doc[lo], doc[hi]), text, quotes, stop)
 
 
-def _source_for_verb(text: str, verb, quotes):
+NP_INNER_ADPS = {"de", "du", "des", "d'", "of"}
+PREVERBAL_CLITICS = CLITICS | {"ne", "n'", "nous", "vous", "me", "m'", "te", "t'"}
+
+
+def _np_token(tok) -> bool:
+    if tok.pos_ in ("DET", "NOUN", "PROPN", "ADJ", "NUM", "X"):
+        return tok.lower_ not in RELATIVE_PRONOUNS
+    if tok.pos_ == "ADP":
+        return tok.lower_ in NP_INNER_ADPS
+    return tok.text in ("-", "'", "’") or tok.text.startswith("-")
+
+
+def _np_before(text: str, doc, char_end: int) -> Span | None:
+    """The noun phrase just before ``char_end`` (past object clitics and one aside set off by
+    commas): "Le chauffard, dont le permis ..., a prétendu" -> "Le chauffard". A fallback for
+    subjects the parser missed."""
+    i = max((t.i for t in doc if t.idx + len(t) <= char_end), default=-1)
+    while i >= 0 and doc[i].lower_ in PREVERBAL_CLITICS:
+        i -= 1
+    if i >= 0 and doc[i].text == ",":
+        j = i - 1
+        while j >= 0 and doc[j].text not in (",", ":", ";", "«", "»", '"', "\u201c", "\u201d"):
+            j -= 1
+        if j < 0 or doc[j].text != ",":
+            return None
+        i = j - 1
+    if i < 0:
+        return None
+    if doc[i].pos_ == "PRON" and doc[i].lower_ not in RELATIVE_PRONOUNS and doc[i].lower_ not in CLITICS:
+        return _tok_span(text, doc[i], doc[i])
+    if doc[i].pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "X"):
+        return None
+    k = i
+    while k > 0 and _np_token(doc[k - 1]) and i - k < 12:
+        k -= 1
+    while k < i and doc[k].pos_ == "ADP":
+        k += 1
+    if not any(t.pos_ in ("NOUN", "PROPN") for t in doc[k:i + 1]):
+        return None
+    return _tok_span(text, doc[k], doc[i])
+
+
+def _controller(verb):
+    """Subject of the clause a participle or gerund depends on. After a comma it is the main
+    clause's ("Le chef ... a assuré qu'il ..., tout en admettant que" -> "Le chef"), otherwise
+    the nearest verb's with a subject."""
+    doc = verb.doc
+    first = verb.i - 1 if verb.i > 0 and doc[verb.i - 1].lower_ == "en" else verb.i
+    while first > 0 and doc[first - 1].lower_ in ("tout", "en"):
+        first -= 1
+    if first > 0 and doc[first - 1].text == ",":
+        root = verb
+        while root.head.i != root.i:
+            root = root.head
+        if root.i != verb.i and _subject(root) is not None:
+            return _subject(root)
+    head = verb.head
+    for _ in range(6):
+        if head.pos_ in ("VERB", "AUX") and _subject(head) is not None:
+            return _subject(head)
+        if head.head.i == head.i:
+            break
+        head = head.head
+    return None
+
+
+def _agent(verb):
+    """The agent of a passive participle: "une prévision jugée « optimiste » par le HCFP"."""
+    for child in verb.children:
+        if child.dep_ in ("obl:agent", "agent"):
+            if child.pos_ == "ADP":  # English: agent -> "by" -> pobj
+                child = next((c for c in child.children if c.dep_ == "pobj"), None)
+            return child
+        if child.dep_.startswith("obl") and any(c.dep_ == "case" and c.lower_ in ("par", "by") for c in child.children):
+            return child
+    return None
+
+
+def _source_for_verb(text: str, verb, quotes, cue: Cue | None = None):
+    doc = verb.doc
     subj = _subject(verb)
     if subj is not None and subj.lower_ in CLITICS:
-        subj = None  # a mis-parsed object clitic ("l'a répété")
-    if subj is None and verb.dep_.split(":")[0] in ("conj", "xcomp") and verb.head is not verb:
+        subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.lower_ not in CLITICS), None)
+    if subj is not None and subj.lower_ in ("nous", "vous") and subj.i < verb.i:
+        # "On nous répète que": "nous" is an object clitic after the subject
+        other = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i < subj.i]
+        subj = other[0] if other else subj
+    if subj is None and verb.dep_.split(":")[0] in ("conj", "xcomp") and verb.head.i != verb.i:
         subj = _subject(verb.head)  # "X a démenti et a ajouté que ..."
-    group_start = min([verb.i] + [c.i for c in verb.children if c.dep_.split(":")[0] in ("aux", "auxpass")
-                                  and c.i < verb.i])
-    after_break = group_start > 0 and verb.doc[group_start - 1].text in (",", "»", "\u201d", '"', ";")
+    group_start = _group_start(verb, cue) if cue is not None else verb.i
+    after_break = group_start > 0 and doc[group_start - 1].text in (",", "»", "\u201d", '"', ";")
     if after_break and (subj is None or subj.i < group_start):
         # Incise after a comma or a quote: its subject follows the verb.
         subj = _incise_subject(verb) or subj
-    gerund = verb.tag_ == "VBG" or ("Part" in verb.morph.get("VerbForm") and "Pres" in verb.morph.get("Tense"))
+    participle = "Part" in verb.morph.get("VerbForm") and "Pres" in verb.morph.get("Tense")
+    gerund = verb.tag_ == "VBG" or participle
+    if subj is None and participle and verb.i > 0 and doc[verb.i - 1].lower_ != "en":
+        absolute = _np_before(text, doc, verb.idx)  # ", sa présidente jugeant « prématuré » ..."
+        if absolute is not None and doc[verb.i - 1].pos_ in ("NOUN", "PROPN") and \
+                text[:absolute.start].rstrip().endswith(","):
+            return absolute
+        if verb.dep_.split(":")[0] == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            subj = verb.head  # "des articles de presse faisant état de ..."
     if subj is None and gerund:
-        head = verb.head  # gerund: the subject of the verb it hangs from ("..., en prétextant que")
-        for _ in range(6):
-            if head.pos_ in ("VERB", "AUX") and _subject(head) is not None:
-                subj = _subject(head)
-                break
-            if head.head is head:
-                break
-            head = head.head
+        subj = _controller(verb)
+    if subj is None and "Part" in verb.morph.get("VerbForm") or subj is None and verb.tag_ == "VBN":
+        subj = _agent(verb)
+        if subj is not None:
+            return _noun_phrase(text, subj, quotes, verb=verb)
     if subj is None:
-        return None
+        if "Inf" in verb.morph.get("VerbForm") or gerund or verb.tag_ in ("VB", "VBG"):
+            return None
+        return _np_before(text, doc, doc[group_start].idx)
     if subj.text.startswith("-") and subj.pos_ == "PRON":  # "a-t-il dit" -> "il"
         return _span(text, subj.idx + 1, subj.idx + len(subj))
     if subj.lower_ in RELATIVE_PRONOUNS or "Rel" in subj.morph.get("PronType"):
         antecedent = _antecedent(verb)
         if antecedent is None:
-            return None
+            return _np_before(text, doc, subj.idx)
         subj = antecedent
-    return _noun_phrase(text, subj, quotes, stop=verb.idx if subj.i < verb.i else None)
+    return _noun_phrase(text, subj, quotes, stop=verb.idx if subj.i < verb.i else None, verb=verb)
 
 
 def _nearest_quote(verb, cue: Cue, quotes, text: str):
@@ -301,13 +429,51 @@ def _phrase_source(text: str, cue: Cue, doc) -> Span | None:
     return span
 
 
+# "Selon" + a source NP is split into cue and source, even for an anonymous source; these stay whole.
+SPLIT_PREPOSITIONS = {"fr": ("selon", "d'après"), "en": ("according to",)}
+SOURCELESS_AFTER_PREPOSITION = {"nos", "notre", "la rumeur", "des rumeurs", "our", "reports", "media reports"}
+RELATIVE_SELON = ("lequel", "laquelle", "lesquels", "lesquelles")
+ANONYMITY_WORDS = ("anonymat", "anonyme", "anonymity", "named")
+
+
+def _split_phrase(text: str, cue: Cue, lang: str) -> Cue:
+    """"Selon des sources concordantes" -> cue "Selon" (the NP after it is the source);
+    "La rumeur veut que" -> "La rumeur veut" (the complementizer opens the content)."""
+    low = text[cue.start:cue.end].lower().replace("\u2019", "'")
+    for prep in SPLIT_PREPOSITIONS.get(lang, ()):
+        rest = low[len(prep):].strip()
+        if low.startswith(prep + " ") and not any(rest == x or rest.startswith(x + " ") for x in
+                                                   SOURCELESS_AFTER_PREPOSITION):
+            return Cue("according_to", text[cue.start:cue.start + len(prep)], cue.start, cue.start + len(prep),
+                       lemma=prep, stance=cue.stance, main_clause=cue.main_clause)
+    for comp in COMPLEMENTIZERS:
+        if low.endswith(" " + comp):
+            end = cue.end - len(comp) - 1
+            return Cue(cue.type, text[cue.start:end], cue.start, end, lemma=cue.lemma, stance=cue.stance,
+                       main_clause=cue.main_clause)
+    return cue
+
+
+def _relative_selon(text: str, cue: Cue, doc) -> Attribution | None:
+    """"les informations selon lesquelles P": the antecedent noun is the source, P the content."""
+    rest = text[cue.end:].lstrip()
+    rel = next((r for r in RELATIVE_SELON if rest.lower().startswith(r)), None)
+    if rel is None or doc is None:
+        return None
+    end = cue.end + (len(text[cue.end:]) - len(rest)) + len(rel)
+    source = _np_before(text, doc, cue.start)
+    content = _span(text, end, len(text))
+    return Attribution("unnamed_source", source, Span(text[cue.start:end], cue.start, end), cue.lemma or "selon",
+                       cue.stance or "neutral", content, False)
+
+
 def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
     """All attributions of one parsed sentence; offsets index the sentence."""
     text, quotes = found.text, found.quotes
     out: list[Attribution] = []
     used_quotes: set[tuple[int, int]] = set()
     def from_verb(verb, cue: Cue, lemma: str, stance: str, unnamed: bool = False) -> None:
-        source = _source_for_verb(text, verb, quotes)
+        source = _source_for_verb(text, verb, quotes, cue)
         content, is_quote = _content_for_verb(text, verb, cue, quotes, lemma, stance)
         if is_quote and content is not None:
             used_quotes.add((content.start, content.end))
@@ -319,7 +485,7 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
 
     verbs_by_lemma = get_lexicon(lang).verbs_by_lemma
     unnamed_phrases = [c for c in found.cues if c.type == "unnamed_source"]
-    verb_cues = [c for c in found.cues if c.type == "reporting_verb" and not c.negated]
+    phrases = []
     for cue in found.cues:
         if cue.type == "reporting_verb":
             if cue.negated:
@@ -330,21 +496,31 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
         elif cue.type in ("according_to", "unnamed_source"):
             span = doc.char_span(cue.start, cue.end, alignment_mode="expand") if doc is not None else None
             verb = next((t for t in span or () if t.pos_ == "VERB" and t.lemma_.lower() in verbs_by_lemma), None)
-            if verb is not None and any(c.dep_ in SUBJECT_DEPS and span.start <= c.i < span.end for c in verb.children):
+            if verb is not None and "-" not in cue.text and any(
+                    c.dep_ in SUBJECT_DEPS and span.start <= c.i < span.end for c in verb.children):
                 # "officials said", "sources say": a verb whose anonymous subject is in the phrase
                 entry = verbs_by_lemma[verb.lemma_.lower()]
                 vcue = Cue("reporting_verb", verb.text, verb.idx, verb.idx + len(verb), main_clause=cue.main_clause)
                 from_verb(verb, vcue, entry.lemma, entry.stance, unnamed=True)
                 continue
-            if cue.type == "unnamed_source" and any(0 <= v.start - cue.end <= 2 for v in verb_cues):
-                continue  # "People familiar with the matter said ...": the verb carries it
-            source = _phrase_source(text, cue, doc) if cue.type == "according_to" else None
-            kind = cue.type
-            if kind == "according_to" and doc is not None and _is_generic(source, lang, doc):
-                kind = "unnamed_source"
-            content = _clause_content(text, cue, source, quotes)
-            out.append(Attribution(kind, source, Span(cue.text, cue.start, cue.end), cue.lemma or cue.text.lower(),
-                                   cue.stance or "neutral", content, cue.main_clause))
+            phrases.append(cue)
+    for cue in phrases:
+        if any(a.source and a.source.start <= cue.start < a.source.end for a in out):
+            continue  # "Sources close to the negotiations said ...": part of a verb's source
+        if any(w in cue.text.lower() for w in ANONYMITY_WORDS) and out:
+            continue  # "..., qui s'exprimait sous couvert d'anonymat": qualifies a source
+        relative = _relative_selon(text, cue, doc)
+        if relative is not None:
+            out.append(relative)
+            continue
+        cue = _split_phrase(text, cue, lang)
+        source = _phrase_source(text, cue, doc) if cue.type == "according_to" else None
+        kind = cue.type
+        if kind == "according_to" and doc is not None and _is_generic(source, lang, doc):
+            kind = "unnamed_source"
+        content = _clause_content(text, cue, source, quotes)
+        out.append(Attribution(kind, source, Span(cue.text, cue.start, cue.end), cue.lemma or cue.text.lower(),
+                               cue.stance or "neutral", content, cue.main_clause))
     # "Macron : « Nous ne céderons pas »" - a speaker, a colon, a quote, no verb of saying.
     for qs, qe in quotes:
         if (qs, qe) in used_quotes:
