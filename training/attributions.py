@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from training.cues import Cue, SentenceCues
+from training.cues import Cue, SentenceCues, quote_spans
 from training.lexicon import LEXICON_DIR, get_lexicon
 
 SUBJECT_DEPS = ("nsubj", "nsubj:pass", "nsubjpass", "expl:subj", "csubj")
@@ -98,6 +98,7 @@ def _verb_token(doc, cue: Cue):
 
 
 REFLEXIVES = {"se", "s'"}
+GROUP_AUXILIARIES = {"avoir", "être", "have", "be"}
 COMPLEMENTIZERS = ("que", "qu'", "that")
 
 
@@ -111,6 +112,8 @@ def _group_start(verb, cue: Cue) -> int:
         for child in tok.children:
             if child.dep_.split(":")[0] in ("aux", "auxpass") and child.i < tok.i and tok.i - child.i <= 4:
                 start = min(start, child.i)
+    while start > 0 and doc[start - 1].pos_ == "AUX" and doc[start - 1].lemma_ in GROUP_AUXILIARIES:
+        start -= 1
     if start > 0 and doc[start - 1].lower_ in REFLEXIVES:
         start -= 1
     return start
@@ -197,12 +200,17 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
         lo -= 1
     while hi + 1 < len(doc) and _glued(doc[hi], doc[hi + 1]):
         hi += 1
-    while lo < hi and doc[lo].lower_ in RELATIVE_PRONOUNS:
+    while hi + 1 < len(doc) and doc[hi + 1].pos_ == "PROPN" and doc[hi + 1].head.i == head.head.i != head.i:
+        hi = max(hi + 1, doc[hi + 1].right_edge.i)  # "le chanteur Malik Bensaïd" parsed as two subjects
+    while lo < hi and (doc[lo].lower_ in RELATIVE_PRONOUNS or doc[lo].dep_ == "case" and doc[lo].head.i == head.i
+                       and doc[lo].lower_ not in CONTRACTED_ARTICLES):
         lo += 1
     return _cut(_tok_span(text, doc[lo], doc[hi]), text, quotes, stop)
 
 
 NP_INNER_ADPS = {"de", "du", "des", "d'", "of"}
+# A contracted article belongs to the source: "Aux dires des habitants" -> "des habitants".
+CONTRACTED_ARTICLES = {"du", "des", "au", "aux"}
 PREVERBAL_CLITICS = CLITICS | {"ne", "n'", "nous", "vous", "me", "m'", "te", "t'"}
 
 
@@ -312,7 +320,7 @@ def _source_for_verb(text: str, verb, quotes, cue: Cue | None = None):
         if subj is not None:
             return _noun_phrase(text, subj, quotes, verb=verb)
     if subj is None:
-        if "Inf" in verb.morph.get("VerbForm") or gerund or verb.tag_ in ("VB", "VBG"):
+        if "Inf" in verb.morph.get("VerbForm") or gerund or doc.lang_ == "en":  # the English parser finds its subjects
             return None
         return _np_before(text, doc, doc[group_start].idx)
     if subj.text.startswith("-") and subj.pos_ == "PRON":  # "a-t-il dit" -> "il"
@@ -339,10 +347,14 @@ def _nearest_quote(verb, cue: Cue, quotes, text: str):
     return None if best is None else Span(text[best[1]:best[2]], best[1], best[2])
 
 
-# Verbs whose plain noun object is the reported claim ("démentir la prise", "deny the report").
-OBJECT_CONTENT_STANCES = ("denial", "endorsing")
-OBJECT_CONTENT_LEMMAS = {"annoncer", "announce", "rapporter", "report", "signaler", "affirmer", "claim", "allege",
-                         "alléguer", "prétendre"}
+# A reporting verb's noun object is the reported claim ("dément la perte", "a revendiqué l'attaque",
+# "denied reports"), except for verbs whose object is the person addressed or judged.
+CONTENT_PREPOSITIONS = {"de", "d'", "du", "des", "sur", "contre", "of", "on", "about", "against"}
+ADDRESSEE_LEMMAS = {"tell", "inform", "notify", "advise", "warn", "assure", "reassure", "remind", "urge", "accuse",
+                    "blame", "criticize", "praise", "condemn", "informer", "avertir", "prévenir", "rassurer",
+                    "accuser", "exhorter", "saluer", "critiquer", "fustiger", "épingler", "blâmer", "maintenir"}
+# Calls and requests report no claim ("a demandé la relaxe", "réclame le maintien des lits").
+REQUEST_LEMMAS = {"demander", "réclamer", "exiger", "appeler à", "exhorter", "urge", "call for", "call on", "demand"}
 
 
 def _subtree_span(text: str, tok) -> Span | None:
@@ -362,18 +374,51 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
             return span, False
     if quote is not None:
         return quote, True
-    if stance in OBJECT_CONTENT_STANCES or lemma in OBJECT_CONTENT_LEMMAS:
+    if lemma not in ADDRESSEE_LEMMAS:
         for child in verb.children:
             if child.dep_ in OBJECT_DEPS and child.i > verb.i and child.pos_ not in ("PRON",):
                 return _subtree_span(text, child), False
     for child in verb.children:
         if child.dep_ == "xcomp" and child.i > verb.i:
             return _subtree_span(text, child), False
+    for child in verb.children:
+        if child.dep_ == "obl:arg" and child.i > verb.i and any(
+                c.dep_ == "case" and c.lower_ in CONTENT_PREPOSITIONS for c in child.children):
+            return _subtree_span(text, child), False  # "faisant état d'une base", "ont alerté sur ..."
     # Reporting clause after its content: "North Korea fired a missile, the military said."
     before = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i < verb.i]
     if before:
         return _subtree_span(text, before[0]), False
-    return None, False
+    return _surface_content(text, verb, cue), False
+
+
+def _clause_end_span(text: str, start: int) -> Span | None:
+    """From ``start`` to the next clause break outside quotes (or the end of the sentence)."""
+    quotes = quote_spans(text)
+    for k in range(start, len(text)):
+        if text[k] in ",;:" and not any(qs < k < qe for qs, qe in quotes):
+            return _span(text, start, k)
+    return _span(text, start, len(text))
+
+
+def _surface_content(text: str, verb, cue: Cue) -> Span | None:
+    """Where the parse gives no complement: "P, a expliqué X." -> P; "a prétendu ne pas avoir vu
+    ..." / "que ..." right after the verb -> the rest of the sentence."""
+    doc = verb.doc
+    start = _group_start(verb, cue)
+    if start > 0 and doc[start - 1].text == "," and "Fin" in doc[start].morph.get("VerbForm"):
+        return _span(text, 0, doc[start - 1].idx)
+    last_word = cue.text.lower().rsplit(" ", 1)[-1]
+    if (" " in cue.text and last_word in CONTENT_PREPOSITIONS) or verb.pos_ not in ("VERB", "AUX"):
+        after = doc[verb.i + 1] if verb.i + 1 < len(doc) else None  # "table sur une croissance", "dément tout projet"
+        if after is not None and after.pos_ in ("DET", "NOUN", "PROPN", "NUM"):
+            return _clause_end_span(text, after.idx)
+    nxt = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    while nxt is not None and nxt.lower_ in ("ne", "n'", "pas", "jamais", "plus") and nxt.i + 1 < len(doc):
+        nxt = doc[nxt.i + 1]
+    if nxt is not None and (nxt.lower_ in COMPLEMENTIZERS or "Inf" in nxt.morph.get("VerbForm")):
+        return _span(text, doc[verb.i + 1].idx, len(text))
+    return None
 
 
 def _is_generic(source: Span | None, lang: str, doc) -> bool:
@@ -429,6 +474,57 @@ def _phrase_source(text: str, cue: Cue, doc) -> Span | None:
     return span
 
 
+def _non_finite(verb, cue: Cue) -> bool:
+    """An infinitive cue ("pour justifier", "declined to comment", "avoir été menacée")."""
+    doc = verb.doc
+    first = doc[_group_start(verb, cue)]
+    return "Inf" in first.morph.get("VerbForm") and first.lower_.endswith(("er", "ir", "re", "oir")) or (first.tag_ == "VB" and first.i > 0
+                                                      and doc[first.i - 1].lower_ == "to")
+
+
+def _reports_something(verb, cue: Cue, content: Span | None, stance: str) -> bool:
+    """Keep a verb cue only if it reports a content, has a subject of its own, or if its content is the antecedent of its
+    relative or participial clause ("un chiffre que contestent X", "a theory rejected by X", "ce
+    que l'état-major a démenti") or a pronoun ("l'a confirmé"). Drops "a dit adieu", "a demandé
+    aux forces de l'ordre de ...", "qui s'exprimait", "Dans un communiqué publié dimanche"."""
+    if _non_finite(verb, cue) and not any(c.dep_ == "ccomp" for c in verb.children):
+        return False
+    if content is not None:
+        return True
+    if any(c.dep_ in OBJECT_DEPS and c.pos_ == "PRON" for c in verb.children):
+        return True
+    dep = verb.dep_.split(":")
+    subj = _subject(verb)
+    if dep[0] != "acl" and "relcl" not in dep and subj is not None and subj.pos_ in ("NOUN", "PROPN", "PRON") \
+            and subj.lower_ not in RELATIVE_PRONOUNS:
+        return True  # a finite verb with its own subject: the content is only missed by the parse
+    if "relcl" in dep:
+        subj = _subject(verb)
+        return subj is not None and subj.lower_ not in RELATIVE_PRONOUNS and "Rel" not in subj.morph.get("PronType")
+    if dep[0] == "acl":
+        return stance != "neutral" and _agent(verb) is not None
+    return False
+
+
+# After a comma, what starts material that is not part of a complement clause: an apposition to
+# the clause ("..., une thèse que ..."), "ce que", a relative, a gerund or participle ("tout en
+# admettant", "saying").
+_TRAILING_WORDS = {"ce", "tout", "en", "qui", "which", "who", "sans", "without"}
+
+
+def _trailing_cut(text: str, content: Span, nested: int, doc, quotes) -> Span:
+    """Cut a content before the trailing material that holds another attribution's cue."""
+    last = None
+    for k in range(content.start, nested):
+        if text[k] != "," or any(qs < k < qe for qs, qe in quotes):
+            continue
+        tok = next((t for t in doc if t.idx > k), None)
+        if tok is not None and (tok.lower_ in _TRAILING_WORDS or tok.pos_ == "DET" or tok.tag_ == "VBG" or (
+                "Part" in tok.morph.get("VerbForm") and "Pres" in tok.morph.get("Tense"))):
+            last = k
+    return (_span(text, content.start, last) or content) if last is not None else content
+
+
 # "Selon" + a source NP is split into cue and source, even for an anonymous source; these stay whole.
 SPLIT_PREPOSITIONS = {"fr": ("selon", "d'après"), "en": ("according to",)}
 SOURCELESS_AFTER_PREPOSITION = {"nos", "notre", "la rumeur", "des rumeurs", "our", "reports", "media reports"}
@@ -467,14 +563,36 @@ def _relative_selon(text: str, cue: Cue, doc) -> Attribution | None:
                        cue.stance or "neutral", content, False)
 
 
+def _nest(text: str, verbal: list[Attribution], doc, quotes) -> list[Attribution]:
+    """Verb attributions seen together: an infinitive cue inside another's content is that
+    content ("a raconté avoir été menacée"), and a content stops before trailing material that
+    carries another cue ("..., ce que l'état-major a démenti")."""
+    kept = []
+    for a in verbal:
+        inside = any(b is not a and b.content and b.content.start <= a.cue.start < b.content.end for b in verbal)
+        verb = _verb_token(doc, Cue("reporting_verb", a.cue.text, a.cue.start, a.cue.end))
+        if inside and verb is not None and _non_finite(verb, Cue("reporting_verb", a.cue.text, a.cue.start, a.cue.end)):
+            continue
+        kept.append(a)
+    for a in kept:
+        for b in kept:
+            if b is not a and a.content and a.content.start < b.cue.start < a.content.end:
+                a.content = _trailing_cut(text, a.content, b.cue.start, doc, quotes)
+    return kept
+
+
 def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
     """All attributions of one parsed sentence; offsets index the sentence."""
     text, quotes = found.text, found.quotes
     out: list[Attribution] = []
     used_quotes: set[tuple[int, int]] = set()
     def from_verb(verb, cue: Cue, lemma: str, stance: str, unnamed: bool = False) -> None:
-        source = _source_for_verb(text, verb, quotes, cue)
+        if lemma in REQUEST_LEMMAS:
+            return
         content, is_quote = _content_for_verb(text, verb, cue, quotes, lemma, stance)
+        if not _reports_something(verb, cue, content, stance):
+            return
+        source = _source_for_verb(text, verb, quotes, cue)
         if is_quote and content is not None:
             used_quotes.add((content.start, content.end))
         kind = "direct_quote" if is_quote else "indirect"
@@ -488,8 +606,10 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
     phrases = []
     for cue in found.cues:
         if cue.type == "reporting_verb":
-            if cue.negated:
-                continue  # "did not respond to a request for comment" reports nothing
+            if cue.negated and cue.stance != "denial":
+                continue  # "did not respond to a request for comment" reports nothing; "n'exclut pas" does
+            if cue.start > 0 and text[cue.start - 1] == "-":
+                continue  # inside a compound: "la soi-disant trêve"
             verb = _verb_token(doc, cue) if doc is not None else None
             if verb is not None:
                 from_verb(verb, cue, cue.lemma, cue.stance or "neutral")
@@ -504,6 +624,7 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
                 from_verb(verb, vcue, entry.lemma, entry.stance, unnamed=True)
                 continue
             phrases.append(cue)
+    out = _nest(text, out, doc, quotes) if doc is not None else out
     for cue in phrases:
         if any(a.source and a.source.start <= cue.start < a.source.end for a in out):
             continue  # "Sources close to the negotiations said ...": part of a verb's source
