@@ -35,3 +35,20 @@ def test_blank_lines_and_whitespace_are_not_sentences():
     out = split_sentences(text, "en")
     assert [s.text for s in out] == ["Read more:", "Headline here"]
     assert split_sentences("   \n\t", "fr") == []
+
+
+def test_periods_after_words_that_are_not_abbreviations_end_sentences():
+    # "May" and "no" look like abbreviations to generic segmenters; our lexicon says "No." only
+    # stands before a number.
+    assert _texts("The vote was delayed until May. Global markets fell.", "en") == [
+        "The vote was delayed until May.", "Global markets fell."]
+    assert _texts("He said no. Then he won No. 5 again.", "en") == ["He said no.", "Then he won No. 5 again."]
+    assert _texts("Voir p. 12 du rapport. Le 1er janv. 2020, il pleuvait. En 2019. 2020 fut pire.", "fr") == [
+        "Voir p. 12 du rapport.", "Le 1er janv. 2020, il pleuvait.", "En 2019.", "2020 fut pire."]
+
+
+def test_quotes_stay_whole_and_opening_quotes_start_the_next_sentence():
+    assert _texts("Sales fell. “There is no other way. None,” she said. Then she left.", "en") == [
+        "Sales fell.", "“There is no other way. None,” she said.", "Then she left."]
+    assert _texts("« On savait. Ce groupe ne lâche rien », a dit le sélectionneur. Il sourit.", "fr") == [
+        "« On savait. Ce groupe ne lâche rien », a dit le sélectionneur.", "Il sourit."]
