@@ -142,6 +142,20 @@ CLITICS = {"l'", "le", "la", "les", "se", "s'", "me", "m'", "te", "t'", "lui", "
 _CLAUSAL = ("acl", "relcl", "advcl", "ccomp", "parataxis")
 
 
+# Time words the parser takes for an inverted subject: "a estimé jeudi la présidente".
+TIME_NOUNS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier", "matin", "soir",
+              "midi", "semaine", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre", "monday", "tuesday", "wednesday", "thursday",
+              "friday", "saturday", "sunday", "yesterday", "today", "week"}
+
+
+def _inverted_relative(verb, group_start: int, subj) -> bool:
+    """"une hypothèse que conteste son avocat": object relative, subject after the verb."""
+    doc = verb.doc
+    return group_start > 0 and doc[group_start - 1].lower_ in ("que", "qu'") and (
+        subj is None or subj.i > verb.i or subj.lower_ in RELATIVE_PRONOUNS)
+
+
 def _has_case(tok) -> bool:
     """A prepositional phrase ("sur X", "lors du conseil"), not a bare noun phrase."""
     return any(c.dep_ == "case" and c.i < tok.i for c in tok.children)
@@ -150,7 +164,8 @@ def _has_case(tok) -> bool:
 def _incise_subject(verb):
     """"..., a déclaré le Premier ministre." - the noun phrase right after the verb (the parser
     often calls it an object); bare noun phrases first, subjects before objects."""
-    rights = [c for c in verb.rights if c.pos_ in ("NOUN", "PROPN", "PRON") and not _has_case(c)]
+    rights = [c for c in verb.rights if c.pos_ in ("NOUN", "PROPN", "PRON") and not _has_case(c)
+              and c.lower_ not in TIME_NOUNS]
     for deps in (("nsubj", "nsubj:pass", "expl:subj"), OBJECT_DEPS, ("obl", "nmod", "appos", "npadvmod", "obl:mod")):
         for child in rights:
             if child.dep_ in deps:
@@ -288,6 +303,21 @@ def _agent(verb):
     return None
 
 
+def _after_aside(subj, group_start: int) -> bool:
+    """"The mayor, who was elected in 2020, has denied": the subject, then an aside set off by
+    commas, then the verb (not an incise)."""
+    doc = subj.doc
+    return doc[group_start - 1].text == "," and subj.right_edge.i >= group_start - 2
+
+
+def _incise(verb, group_start: int, subj) -> bool:
+    """"P, a déclaré X." / "« Q », a-t-il lancé": the verb group follows a comma or a quote and
+    has no subject of its own before it."""
+    doc = verb.doc
+    after_break = group_start > 0 and doc[group_start - 1].text in (",", "»", "\u201d", '"', ";")
+    return after_break and (subj is None or subj.i < group_start and not _after_aside(subj, group_start))
+
+
 def _source_for_verb(text: str, verb, quotes, cue: Cue | None = None):
     doc = verb.doc
     subj = _subject(verb)
@@ -300,9 +330,8 @@ def _source_for_verb(text: str, verb, quotes, cue: Cue | None = None):
     if subj is None and verb.dep_.split(":")[0] in ("conj", "xcomp") and verb.head.i != verb.i:
         subj = _subject(verb.head)  # "X a démenti et a ajouté que ..."
     group_start = _group_start(verb, cue) if cue is not None else verb.i
-    after_break = group_start > 0 and doc[group_start - 1].text in (",", "»", "\u201d", '"', ";")
-    if after_break and (subj is None or subj.i < group_start):
-        # Incise after a comma or a quote: its subject follows the verb.
+    if _incise(verb, group_start, subj) or _inverted_relative(verb, group_start, subj):
+        # Incise after a comma or a quote, "une thèse que conteste X": the subject follows the verb.
         subj = _incise_subject(verb) or subj
     participle = "Part" in verb.morph.get("VerbForm") and "Pres" in verb.morph.get("Tense")
     gerund = verb.tag_ == "VBG" or participle
@@ -353,6 +382,8 @@ CONTENT_PREPOSITIONS = {"de", "d'", "du", "des", "sur", "contre", "of", "on", "a
 ADDRESSEE_LEMMAS = {"tell", "inform", "notify", "advise", "warn", "assure", "reassure", "remind", "urge", "accuse",
                     "blame", "criticize", "praise", "condemn", "informer", "avertir", "prévenir", "rassurer",
                     "accuser", "exhorter", "saluer", "critiquer", "fustiger", "épingler", "blâmer", "maintenir"}
+# "a dit adieu", "said goodbye": a speech act with no claim.
+NON_CLAIM_OBJECTS = {"adieu", "goodbye", "farewell", "bonjour", "hello", "merci", "thanks"}
 # Calls and requests report no claim ("a demandé la relaxe", "réclame le maintien des lits").
 REQUEST_LEMMAS = {"demander", "réclamer", "exiger", "appeler à", "exhorter", "urge", "call for", "call on", "demand"}
 
@@ -374,6 +405,12 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
             return span, False
     if quote is not None:
         return quote, True
+    start = _group_start(verb, cue)
+    subj = _subject(verb)
+    if _incise(verb, start, subj) and "Fin" in verb.doc[start].morph.get("VerbForm"):
+        return _span(text, 0, verb.doc[start - 1].idx), False  # "P, a estimé jeudi X." -> P
+    if _inverted_relative(verb, start, subj):
+        return None, False  # "que conteste son avocat": the antecedent is the content
     if lemma not in ADDRESSEE_LEMMAS:
         for child in verb.children:
             if child.dep_ in OBJECT_DEPS and child.i > verb.i and child.pos_ not in ("PRON",):
@@ -488,6 +525,8 @@ def _reports_something(verb, cue: Cue, content: Span | None, stance: str) -> boo
     que l'état-major a démenti") or a pronoun ("l'a confirmé"). Drops "a dit adieu", "a demandé
     aux forces de l'ordre de ...", "qui s'exprimait", "Dans un communiqué publié dimanche"."""
     if _non_finite(verb, cue) and not any(c.dep_ == "ccomp" for c in verb.children):
+        return False
+    if any(c.lower_ in NON_CLAIM_OBJECTS for c in verb.children if c.i > verb.i):
         return False
     if content is not None:
         return True
