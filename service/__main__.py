@@ -12,7 +12,13 @@ import logging
 import os
 import sys
 
-from training.registry import ROOT_DEFAULT
+# One BLAS thread per process, set before numpy loads: the parse's matrices are small, a second
+# BLAS thread does not speed one request up, and under load it only competes with the other
+# requests (or worker processes) for the same cores.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from training.registry import ROOT_DEFAULT  # noqa: E402
 
 
 def _gunicorn(args) -> None:

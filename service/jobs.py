@@ -26,6 +26,7 @@ from training.atomic import atomic_write_text
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
+KEEP_JOBS = 200  # finished job records kept on disk; older ones are pruned
 
 
 class Busy(RuntimeError):
@@ -159,5 +160,21 @@ class JobRunner:
         data_path.unlink(missing_ok=True)
         status_path.unlink(missing_ok=True)
         self.processes.pop(job.id, None)
+        self.prune()
         if job.state == "succeeded" and job.activated and self.on_activated:
             self.on_activated(job.version)
+
+    def prune(self, keep: int = KEEP_JOBS) -> None:
+        """Drop all but the ``keep`` newest finished job records, so they do not pile up."""
+        finished = []
+        for path in self.work_dir.glob("*.job.json"):
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                continue
+            if record.get("finished"):
+                finished.append((record["finished"], path, record.get("id")))
+        finished.sort(reverse=True)
+        for _, path, job_id in finished[keep:]:
+            path.unlink(missing_ok=True)
+            self.jobs.pop(job_id, None)

@@ -157,3 +157,22 @@ def test_jobs_are_shared_between_worker_processes(registry_dir):
     second = b.submit(data, "mine.jsonl", "replace", "never", False)  # the lock was released
     assert second.id != job.id
     poll(lambda: b.get(second.id).state, lambda state: state in finished, timeout=240, interval=0.5)
+
+
+def test_finished_job_records_are_pruned_to_the_newest(tmp_path):
+    from dataclasses import asdict
+
+    from service.jobs import Job, JobRunner
+
+    runner = JobRunner(tmp_path)
+    runner.work_dir.mkdir()
+    for i in range(7):
+        job = Job(f"job{i}", state="succeeded", created=1000.0 + i, finished=2000.0 + i)
+        (runner.work_dir / f"{job.id}.job.json").write_text(json.dumps(asdict(job)))
+        runner.jobs[job.id] = job
+    running = Job("live", state="training")
+    (runner.work_dir / "live.job.json").write_text(json.dumps(asdict(running)))
+    runner.prune(keep=3)
+    assert sorted(p.name for p in runner.work_dir.glob("*.job.json")) == [
+        "job4.job.json", "job5.job.json", "job6.job.json", "live.job.json"]
+    assert runner.get("job1") is None and runner.get("job6").finished == 2006.0 and runner.get("live").state == "training"
