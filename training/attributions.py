@@ -315,6 +315,10 @@ def _incise(verb, group_start: int, subj) -> bool:
     has no subject of its own before it."""
     doc = verb.doc
     after_break = group_start > 0 and doc[group_start - 1].text in (",", "»", "\u201d", '"', ";")
+    if after_break and doc[group_start - 1].text == ",":
+        opener = next((doc[k + 1] for k in range(group_start - 2, -1, -1) if doc[k].text == ","), None)
+        if opener is not None and (opener.lower_ in RELATIVE_PRONOUNS or "Part" in opener.morph.get("VerbForm")):
+            return False  # "Le chauffard, dont le permis ..., a prétendu": an aside, then the verb
     return after_break and (subj is None or subj.i < group_start and not _after_aside(subj, group_start))
 
 
@@ -392,6 +396,40 @@ def _subtree_span(text: str, tok) -> Span | None:
     return _span(text, tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge))
 
 
+def _quote_content(text: str, verb, cue: Cue, quote: Span):
+    """(content, is a direct quote) for a quote next to the verb. A quote inside a longer
+    complement ("se targue de protéger « ... » dans le monde", "évoque « des tensions » entre ...")
+    gives that complement; a quote inside the incise subject's phrase is not the content."""
+    doc = verb.doc
+    if quote.start < cue.start:
+        lead = text[:quote.start].strip()
+        if lead and not lead.endswith((":", "-", "\u2013", "\u2014")):
+            return None, False  # "P « Q », a indiqué X": the whole clause is the content
+        return quote, True
+    holder = next((c for c in verb.children if c.i > verb.i and c.left_edge.idx <= quote.start <
+                   c.right_edge.idx + len(c.right_edge)), None)
+    if holder is None or holder.dep_ == "punct":
+        return quote, True
+    if holder.dep_ in SUBJECT_DEPS or _has_case(holder) and holder.dep_.startswith("obl:mod"):
+        return None, False
+    if holder.lower_ in ("as", "comme") or any(c.dep_ == "case" and c.lower_ in ("as", "comme") for c in holder.children):
+        return quote, True  # "praised the novel as “audacious”": the qualification
+    start = min(holder.left_edge.idx, quote.start)
+    end = max(holder.right_edge.idx + len(holder.right_edge), quote.end)
+    span = _span(text, start, end)
+    if span is None or (span.start, span.end) == (quote.start, quote.end):
+        return quote, True
+    return span, False
+
+
+def _support_verb_content(text: str, verb, cue: Cue) -> Span | None:
+    """"a opposé un démenti catégorique à des articles ...": the à-phrase after the cue's noun."""
+    for tok in verb.doc[verb.i + 1:]:
+        if tok.idx >= cue.end and tok.lower_ in ("à", "au", "aux", "to"):
+            return _clause_end_span(text, tok.idx)
+    return None
+
+
 def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str):
     """(content span, is a direct quote). A complement clause wins over a quote it contains."""
     clauses = [c for c in verb.children if c.dep_ == "ccomp"]
@@ -404,17 +442,26 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
                 span = Span(text[span.start:quote.end], span.start, quote.end)  # keep the closing mark
             return span, False
     if quote is not None:
-        return quote, True
+        content, is_quote = _quote_content(text, verb, cue, quote)
+        if content is not None:
+            return content, is_quote
     start = _group_start(verb, cue)
     subj = _subject(verb)
     if _incise(verb, start, subj) and "Fin" in verb.doc[start].morph.get("VerbForm"):
-        return _span(text, 0, verb.doc[start - 1].idx), False  # "P, a estimé jeudi X." -> P
+        return _span(text, _topic_end(text), verb.doc[start - 1].idx), False  # "P, a estimé jeudi X." -> P
     if _inverted_relative(verb, start, subj):
         return None, False  # "que conteste son avocat": the antecedent is the content
+    if subj is not None and subj.i < verb.i and verb.dep_ in ("parataxis", "ccomp") and \
+            subj.left_edge.i > 0 and verb.doc[subj.left_edge.i - 1].text == "," and verb.head.i < subj.i:
+        return _span(text, _topic_end(text), verb.doc[subj.left_edge.i - 1].idx), False  # "P, X said."
     if lemma not in ADDRESSEE_LEMMAS:
-        for child in verb.children:
-            if child.dep_ in OBJECT_DEPS and child.i > verb.i and child.pos_ not in ("PRON",):
-                return _subtree_span(text, child), False
+        objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS and c.i > verb.i and c.pos_ != "PRON"
+                   and not _has_case(c)]
+        objects.sort(key=lambda c: (c.dep_ not in ("obj", "dobj"), c.i))
+        for child in objects:
+            if child.idx < cue.end:  # "a opposé un démenti": the noun belongs to the cue
+                return _support_verb_content(text, verb, cue), False
+            return _subtree_span(text, child), False
     for child in verb.children:
         if child.dep_ == "xcomp" and child.i > verb.i:
             return _subtree_span(text, child), False
@@ -429,11 +476,30 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
     return _surface_content(text, verb, cue), False
 
 
+def _close_quote(text: str, span: Span | None, quotes) -> Span | None:
+    """A content that ends inside a quotation keeps its closing mark."""
+    if span is None:
+        return None
+    for qs, qe in quotes:
+        if qs < span.end < qe and text[span.end:qe].strip(" .,;!?") in ("»", "\u201d", '"', "'", "\u2019"):
+            return Span(text[span.start:qe], span.start, qe)
+    return span
+
+
+def _topic_end(text: str) -> int:
+    """Where a headline's topic prefix ends ("Législatives : ...", "Nucléaire iranien : ...")."""
+    colon = text.find(":")
+    if 0 < colon and len(text[:colon].split()) <= 4 and not any(q in text[:colon] for q in "«\u201c\""):
+        return colon + 1
+    return 0
+
+
 def _clause_end_span(text: str, start: int) -> Span | None:
     """From ``start`` to the next clause break outside quotes (or the end of the sentence)."""
     quotes = quote_spans(text)
     for k in range(start, len(text)):
-        if text[k] in ",;:" and not any(qs < k < qe for qs, qe in quotes):
+        if text[k] in ",;:" and not any(qs < k < qe for qs, qe in quotes) and not (
+                text[k] == "," and text[k - 1:k].isdigit() and text[k + 1:k + 2].isdigit()):
             return _span(text, start, k)
     return _span(text, start, len(text))
 
@@ -481,9 +547,9 @@ def _clause_content(text: str, cue: Cue, source: Span | None, quotes) -> Span | 
         return after
     if after is None:
         return before
-    if text[before.end:lo].strip() in (",", "") and text[hi:after.start].strip() in (",", "") and \
-            "," in text[before.end:lo] and "," in text[hi:after.start]:
-        return _span(text, 0, len(text))
+    left, right = text[before.end:lo], text[hi:after.start]
+    if left.strip() in (",", "") and right.strip() in (",", "") and ("," in left) == ("," in right):
+        return _span(text, _topic_end(text), len(text))  # "The militia reportedly seized ...", ", selon X,"
     return before if len(before.text) >= len(after.text) else after
 
 
@@ -632,6 +698,9 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
         if not _reports_something(verb, cue, content, stance):
             return
         source = _source_for_verb(text, verb, quotes, cue)
+        if source is None and verb.pos_ not in ("VERB", "AUX"):
+            return  # "denied reports that ...", "his state had created": a noun, not a verb of saying
+        content = _close_quote(text, content, quotes)
         if is_quote and content is not None:
             used_quotes.add((content.start, content.end))
         kind = "direct_quote" if is_quote else "indirect"
