@@ -61,6 +61,51 @@ def test_attribution_shapes(text, lang, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize("text, lang, expected", [
+    # (source, cue, content) of each attribution, in textual order
+    ("La hausse des prix va ralentir, a estimé jeudi la présidente de la Banque centrale.", "fr",
+     [("la présidente de la Banque centrale", "a estimé", "La hausse des prix va ralentir")]),
+    ("Le porte-parole du gouvernement s'est félicité de la baisse du chômage.", "fr",
+     [("Le porte-parole du gouvernement", "s'est félicité", "de la baisse du chômage")]),
+    ("Le maire, élu en 2020, a laissé entendre qu'il ne se représenterait pas.", "fr",
+     [("Le maire", "a laissé entendre", "qu'il ne se représenterait pas")]),
+    ("Selon des sources proches du dossier, l'accord serait signé lundi.", "fr",
+     [("des sources proches du dossier", "Selon", "l'accord serait signé lundi")]),
+    ("Le syndicat a dénoncé la réforme, tout en reconnaissant que des avancées avaient été obtenues.", "fr",
+     [("Le syndicat", "a dénoncé", "la réforme"),
+      ("Le syndicat", "en reconnaissant", "que des avancées avaient été obtenues")]),
+    ("L'état-major ukrainien a démenti la perte de la ville.", "fr",
+     [("L'état-major ukrainien", "a démenti", "la perte de la ville")]),
+    ("Les enquêteurs estiment que le suspect a agi seul, une hypothèse que conteste son avocat.", "fr",
+     [("Les enquêteurs", "estiment", "que le suspect a agi seul"), ("son avocat", "conteste", None)]),
+    ("Le groupe a annoncé la fermeture du site, ce que les syndicats ont aussitôt contesté.", "fr",
+     [("Le groupe", "a annoncé", "la fermeture du site"), ("les syndicats", "ont aussitôt contesté", None)]),
+    ("Le gouvernement n'exclut pas une hausse des impôts.", "fr",
+     [("Le gouvernement", "exclut", "une hausse des impôts")]),
+    ("Une enquête publiée par Le Monde révèle que les fonds ont été détournés.", "fr",
+     [("Une enquête publiée par Le Monde", "révèle", "que les fonds ont été détournés")]),
+    ("The company said in a statement that it had fixed the flaw, adding that no data was lost.", "en",
+     [("The company", "said", "that it had fixed the flaw"), ("The company", "adding", "that no data was lost")]),
+    ("The mayor, who was elected in 2020, has repeatedly denied the allegations.", "en",
+     [("The mayor", "has repeatedly denied", "the allegations")]),
+])
+def test_sources_cues_and_contents(text, lang, expected):
+    got = [(a.source.text if a.source else None, a.cue.text, a.content.text if a.content else None)
+           for a in _attributions(text, lang)]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Le ministre a dit adieu à ses collaborateurs vendredi.", "fr"),  # another sense of "dire"
+    ("Le président de l'Assemblée a refusé de commenter l'affaire.", "fr"),  # refused: reports nothing
+    ("La soi-disant « trêve » n'a pas empêché les frappes.", "fr"),  # "disant" inside a compound
+    ("Le syndicat réclame le maintien des postes.", "fr"),  # a request, not a claim
+    ("A spokesperson for the company declined to comment on the figures.", "en"),
+])
+def test_cues_that_report_no_claim_are_not_attributions(text, lang):
+    assert _attributions(text, lang) == []
+
+
 def test_negated_reporting_is_not_an_attribution():
     assert _attributions("Customs and Border Protection did not respond to a request for comment.", "en") == []
     assert _attributions("Le ministère n'a pas souhaité réagir.", "fr") == []

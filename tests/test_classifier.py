@@ -64,7 +64,7 @@ def test_model_card_contents(classifier):
     card = classifier.card
     for key in ("version", "created", "libraries", "training_data", "metrics", "artifact_sha256"):
         assert key in card
-    assert card["libraries"]["scikit-learn"] and card["libraries"]["fr_core_news_sm"] != "missing"
+    assert card["libraries"]["scikit-learn"] and card["libraries"]["fr_core_news_md"] != "missing"
     assert set(card["training_data"]["counts"]) == {"fr", "en"}
     test_fr = card["metrics"]["full"]["test"]["fr"]
     assert {"brier", "ece"} <= set(test_fr["calibration"]) and test_fr["confusion"]["labels"] == list(LABELS)

