@@ -400,7 +400,6 @@ def _quote_content(text: str, verb, cue: Cue, quote: Span):
     """(content, is a direct quote) for a quote next to the verb. A quote inside a longer
     complement ("se targue de protéger « ... » dans le monde", "évoque « des tensions » entre ...")
     gives that complement; a quote inside the incise subject's phrase is not the content."""
-    doc = verb.doc
     if quote.start < cue.start:
         lead = text[:quote.start].strip()
         if lead and not lead.endswith((":", "-", "\u2013", "\u2014")):
