@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
 
 from service.errors import register_error_handlers
 from service.jobs import JobRunner
@@ -54,4 +55,21 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(pages_bp)
     register_error_handlers(app)
+    _server_timing(app)
     return app
+
+
+def _server_timing(app: Flask) -> None:
+    """Every response says how long the app took (``Server-Timing: app;dur=<ms>``), so a client
+    or a load test can tell the app's work from the network and the server around it."""
+
+    @app.before_request
+    def _start():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _stamp(resp):
+        started = g.get("started")
+        if started is not None:
+            resp.headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - started):.2f}"
+        return resp

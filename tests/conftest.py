@@ -57,20 +57,22 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """``python -m service`` on a free 127.0.0.1 port; ``start`` waits (bounded) for readiness."""
+    """``python -m service`` on a free 127.0.0.1 port; ``start`` waits (bounded) for readiness.
+    Without ``threads`` it runs the default server (sync workers, one request at a time each)."""
 
-    def __init__(self, model_dir: Path, env: dict | None = None, workers: int = 1):
+    def __init__(self, model_dir: Path, env: dict | None = None, workers: int = 1, threads: int | None = None):
         self.model_dir = Path(model_dir)
         self.workers = workers
+        self.threads = threads
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
         self.proc = None
 
     def start(self, timeout: float = 90) -> "LiveServer":
+        threads = ["--threads", str(self.threads)] if self.threads else []
         self.proc = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(self.port),
-                                      "--model-dir", str(self.model_dir), "--threads", "8",
-                                      "--workers", str(self.workers)],
+                                      "--model-dir", str(self.model_dir), "--workers", str(self.workers), *threads],
                                      cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

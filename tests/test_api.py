@@ -18,6 +18,8 @@ def _error(resp, status, code):
 def test_analyze_seed_article(client):
     resp = client.post("/v1/analyze", json={"text": SEED_ARTICLE, "lang": "fr"})
     assert resp.status_code == 200
+    timing = resp.headers["Server-Timing"]  # the app's own time, for clients and load tests
+    assert timing.startswith("app;dur=") and float(timing.split("=")[1]) > 0
     body = resp.get_json()
     assert body["lang"] == "fr" and body["detected"] is False
     assert body["model"]["name"] and body["model"]["version"]

@@ -142,7 +142,8 @@ def playwright_factory():
 def server_url(playwright_factory, tmp_path_factory):
     """A real server (``python -m service``) on a free port, ready to analyze; stopped at the end.
     It serves a copy of the active model, so the test neither writes to nor depends on models/."""
-    server = LiveServer(copy_active_model(tmp_path_factory.mktemp("web") / "models")).start()
+    # Threaded workers here (keep-alive, the browser's parallel requests); other live tests use the default.
+    server = LiveServer(copy_active_model(tmp_path_factory.mktemp("web") / "models"), threads=4).start()
     yield server.url
     server.stop()
 
