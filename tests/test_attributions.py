@@ -7,7 +7,9 @@ from service.analysis import group_sources
 from tests.conftest import SEED_ARTICLE
 from training.attributions import extract, normalise_source
 from training.cues import analyze_cues
-from training.evaluate_attributions import DEFAULT_DATA, load_gold, predict, score
+import json
+
+from training.evaluate_attributions import DEFAULT_DATA, DEV2_DATA, _in_subset, load_gold, predict, score
 from training.lexicon import LEXICON_DIR, STANCES
 from training.nlp import parse
 
@@ -175,3 +177,22 @@ def test_gold_set_size_and_evaluator_figures():
         # Floors well under today's figures, so a regression in extraction fails the suite.
         assert res["cue_overlap"]["f1"] >= 75 and res["source_overlap"]["f1"] >= 60, res
         assert res["stance_accuracy"] >= 90
+
+
+def test_explicit_split_wins_over_id_parity():
+    assert _in_subset({"id": "att-fr-0003", "split": "dev"}, "dev")
+    assert not _in_subset({"id": "att-fr-0003", "split": "dev"}, "heldout")
+    assert _in_subset({"id": "att-fr-0003"}, "heldout") and _in_subset({"id": "att-en-0004"}, "dev")
+    assert _in_subset({"id": "att-en-d001", "split": "dev"}, "dev")
+
+
+def test_second_dev_set_is_all_dev_with_exact_offsets():
+    rows = [json.loads(line) for line in DEV2_DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 150 and {r["split"] for r in rows} == {"dev"}
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        for a in r["attributions"]:
+            for role in ("source", "cue", "content"):
+                if a[role]:
+                    assert r["text"][a[role]["start"]:a[role]["end"]] == a[role]["text"], (r["id"], role)
+    assert load_gold(DEV2_DATA, "heldout") == [] and len(load_gold(DEV2_DATA, "dev")) == len(rows)

@@ -1,6 +1,11 @@
 """Evaluate attribution extraction against gold spans.
 
-    python -m training.evaluate_attributions [--data seeds/attributions.jsonl] [--polnear FILE] [--json]
+    python -m training.evaluate_attributions [--data FILE ...] [--subset all|dev|heldout] [--polnear FILE] [--json]
+
+By default it reads ``seeds/attributions.jsonl`` (even ids dev, odd ids held-out) and
+``seeds/attributions_dev2.jsonl`` (a second development set, every record ``"split": "dev"``) and
+reports each file separately. A record's explicit ``"split"`` ("dev" / "heldout") wins over the
+parity of its id.
 
 Reports, per language, precision / recall / F1 for source, cue and content spans (exact match,
 and overlap: the spans share at least half of each one's characters), stance accuracy and source
@@ -21,17 +26,26 @@ from training.nlp import parse
 
 ROLES = ("source", "cue", "content")
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "seeds" / "attributions.jsonl"
+DEV2_DATA = DEFAULT_DATA.with_name("attributions_dev2.jsonl")
+DEFAULT_FILES = (DEFAULT_DATA, DEV2_DATA)
+SPLITS = ("dev", "heldout")
 
 
 class GoldError(ValueError):
     pass
 
 
+def _split(rec: dict) -> str:
+    """"dev" or "heldout": the record's explicit ``split``, else the parity of its id's number
+    (even: dev, odd: held-out)."""
+    if rec.get("split") is not None:
+        return rec["split"]
+    digits = "".join(ch for ch in str(rec.get("id", "0")).rsplit("-", 1)[-1] if ch.isdigit())
+    return "dev" if int(digits or 0) % 2 == 0 else "heldout"
+
+
 def _in_subset(rec: dict, subset: str) -> bool:
-    if subset == "all":
-        return True
-    number = int(str(rec.get("id", "0")).rsplit("-", 1)[-1] or 0)
-    return number % 2 == (0 if subset == "dev" else 1)
+    return subset == "all" or _split(rec) == subset
 
 
 def load_gold(path: Path, subset: str = "all") -> list[dict]:
@@ -42,6 +56,8 @@ def load_gold(path: Path, subset: str = "all") -> list[dict]:
             continue
         try:
             rec = json.loads(raw)
+            if rec.get("split") is not None and rec["split"] not in SPLITS:
+                raise GoldError(f"{path}:{i}: split must be one of {SPLITS}, not {rec['split']!r}")
             if not _in_subset(rec, subset):
                 continue
             text = rec["text"]
@@ -163,17 +179,23 @@ def format_table(name: str, results: dict) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.evaluate_attributions", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=str(DEFAULT_DATA), help="gold file in this project's format")
-    ap.add_argument("--subset", choices=("all", "dev", "heldout"), default="all",
-                    help="dev: even ids (used while developing the extractor); heldout: odd ids (never looked at)")
+    ap.add_argument("--data", action="append",
+                    help="gold file in this project's format (repeatable; default: "
+                         "seeds/attributions.jsonl and seeds/attributions_dev2.jsonl, reported separately)")
+    ap.add_argument("--subset", choices=("all",) + SPLITS, default="all",
+                    help="dev: split 'dev' or even ids (used while developing the extractor); "
+                         "heldout: split 'heldout' or odd ids (never looked at)")
     ap.add_argument("--polnear", help="PolNeAR-format gold file (evaluation only)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     report = {}
     try:
-        sets = [("seeds", args.data)] + ([("polnear", args.polnear)] if args.polnear else [])
+        files = args.data or [str(p) for p in DEFAULT_FILES if p.exists()]
+        sets = [(Path(f).stem, f) for f in files] + ([("polnear", args.polnear)] if args.polnear else [])
         for name, path in sets:
-            records = load_gold(Path(path), args.subset if name == "seeds" else "all")
+            records = load_gold(Path(path), "all" if name == "polnear" else args.subset)
+            if not records:
+                continue
             t0 = time.perf_counter()
             preds = predict(records)
             report[name] = score(records, preds)
