@@ -90,6 +90,21 @@ def test_attribution_shapes(text, lang, expected):
      [("The company", "said", "that it had fixed the flaw"), ("The company", "adding", "that no data was lost")]),
     ("The mayor, who was elected in 2020, has repeatedly denied the allegations.", "en",
      [("The mayor", "has repeatedly denied", "the allegations")]),
+    # an adverbial phrase is not a subject
+    ("Elle a par ailleurs précisé que l'école resterait fermée jusqu'à lundi.", "fr",
+     [("Elle", "a par ailleurs précisé", "que l'école resterait fermée jusqu'à lundi")]),
+    # a true passive: the agent speaks; without an agent, no one does
+    ("Le film a été jugé « trop violent » par la commission de classification.", "fr",
+     [("la commission de classification", "a été jugé", "« trop violent »")]),
+    ("People familiar with the talks said the agreement could be announced next week.", "en",
+     [("People familiar with the talks", "said", "the agreement could be announced next week")]),
+    # an anonymity aside is not a verb of saying; a participle's source is its controller, not its object
+    ("Une témoin, qui a requis l'anonymat, affirme que le conducteur roulait très vite.", "fr",
+     [("Une témoin", "affirme", "que le conducteur roulait très vite")]),
+    ('The ministry confirmed the figures on Monday, describing them as "deeply alarming".', "en",
+     [("The ministry", "confirmed", "the figures"), ("The ministry", "describing", '"deeply alarming"')]),
+    ("The midfielder is understood to have signed a new contract.", "en",
+     [(None, "is understood to", "The midfielder is understood to have signed a new contract")]),
 ])
 def test_sources_cues_and_contents(text, lang, expected):
     got = [(a.source.text if a.source else None, a.cue.text, a.content.text if a.content else None)

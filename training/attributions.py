@@ -129,7 +129,10 @@ def _cue_span(text: str, verb, cue: Cue) -> Span:
 
 def _subject(verb):
     """The verb's subject; the one nearest before it, relative pronouns ("who") last."""
-    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.pos_ not in ("ADV", "ADP")
+                and not _has_case(c)]
+    if verb.tag_ == "VBG" or "Part" in verb.morph.get("VerbForm") and "Pres" in verb.morph.get("Tense"):
+        subjects = [c for c in subjects if c.i < verb.i]  # "describing it as": "it" is the object
     if not subjects:
         return None
     subjects.sort(key=lambda c: ("Rel" in c.morph.get("PronType") or c.tag_ in ("WP", "WDT"),
@@ -322,9 +325,20 @@ def _incise(verb, group_start: int, subj) -> bool:
     return after_break and (subj is None or subj.i < group_start and not _after_aside(subj, group_start))
 
 
+def _passive_subject(subj) -> bool:
+    """A passive subject with a passive auxiliary ("a été jugé", "could be announced"); the French
+    parser also calls "nsubj:pass" some subjects of "a confirmé"."""
+    return subj is not None and subj.dep_ in ("nsubj:pass", "nsubjpass") and any(
+        c.dep_ in ("aux:pass", "auxpass") for c in subj.head.children)
+
+
 def _source_for_verb(text: str, verb, quotes, cue: Cue | None = None):
     doc = verb.doc
     subj = _subject(verb)
+    if _passive_subject(subj):
+        # "Le projet a été jugé « inconstitutionnel » par des juristes": the agent speaks, not the subject.
+        agent = _agent(verb)
+        return _noun_phrase(text, agent, quotes, verb=verb) if agent is not None else None
     if subj is not None and subj.lower_ in CLITICS:
         subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.lower_ not in CLITICS), None)
     if subj is not None and subj.lower_ in ("nous", "vous") and subj.i < verb.i:
@@ -334,7 +348,8 @@ def _source_for_verb(text: str, verb, quotes, cue: Cue | None = None):
     if subj is None and verb.dep_.split(":")[0] in ("conj", "xcomp") and verb.head.i != verb.i:
         subj = _subject(verb.head)  # "X a démenti et a ajouté que ..."
     group_start = _group_start(verb, cue) if cue is not None else verb.i
-    if _incise(verb, group_start, subj) or _inverted_relative(verb, group_start, subj):
+    present_participle = verb.tag_ == "VBG" or "Part" in verb.morph.get("VerbForm") and "Pres" in verb.morph.get("Tense")
+    if _incise(verb, group_start, subj) and not present_participle or _inverted_relative(verb, group_start, subj):
         # Incise after a comma or a quote, "une thèse que conteste X": the subject follows the verb.
         subj = _incise_subject(verb) or subj
     participle = "Part" in verb.morph.get("VerbForm") and "Pres" in verb.morph.get("Tense")
@@ -389,7 +404,8 @@ ADDRESSEE_LEMMAS = {"tell", "inform", "notify", "advise", "warn", "assure", "rea
 # "a dit adieu", "said goodbye": a speech act with no claim.
 NON_CLAIM_OBJECTS = {"adieu", "goodbye", "farewell", "bonjour", "hello", "merci", "thanks"}
 # Calls and requests report no claim ("a demandé la relaxe", "réclame le maintien des lits").
-REQUEST_LEMMAS = {"demander", "réclamer", "exiger", "appeler à", "exhorter", "urge", "call for", "call on", "demand"}
+REQUEST_LEMMAS = {"demander", "réclamer", "exiger", "requérir", "appeler à", "exhorter", "urge", "call for", "call on",
+                  "demand"}
 
 
 def _subtree_span(text: str, tok) -> Span | None:
@@ -580,8 +596,8 @@ def _non_finite(verb, cue: Cue) -> bool:
     """An infinitive cue ("pour justifier", "declined to comment", "avoir été menacée")."""
     doc = verb.doc
     first = doc[_group_start(verb, cue)]
-    return "Inf" in first.morph.get("VerbForm") and first.lower_.endswith(("er", "ir", "re", "oir")) or (first.tag_ == "VB" and first.i > 0
-                                                      and doc[first.i - 1].lower_ == "to")
+    return "Inf" in first.morph.get("VerbForm") and first.lower_.endswith(("er", "ir", "re", "oir")) or (
+        first.tag_ == "VB" and first.i > 0 and doc[first.i - 1].lower_ == "to") or first.tag_ == "TO"
 
 
 def _reports_something(verb, cue: Cue, content: Span | None, stance: str) -> bool:
@@ -599,6 +615,8 @@ def _reports_something(verb, cue: Cue, content: Span | None, stance: str) -> boo
         return True
     dep = verb.dep_.split(":")
     subj = _subject(verb)
+    if _passive_subject(subj):
+        return _agent(verb) is not None  # "a deal could be announced": no one reports anything
     if dep[0] != "acl" and "relcl" not in dep and subj is not None and subj.pos_ in ("NOUN", "PROPN", "PRON") \
             and subj.lower_ not in RELATIVE_PRONOUNS:
         return True  # a finite verb with its own subject: the content is only missed by the parse
@@ -723,7 +741,7 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
         elif cue.type in ("according_to", "unnamed_source"):
             span = doc.char_span(cue.start, cue.end, alignment_mode="expand") if doc is not None else None
             verb = next((t for t in span or () if t.pos_ == "VERB" and t.lemma_.lower() in verbs_by_lemma), None)
-            if verb is not None and "-" not in cue.text and any(
+            if verb is not None and "-" not in cue.text and not any(w in cue.text.lower() for w in ANONYMITY_WORDS) and any(
                     c.dep_ in SUBJECT_DEPS and span.start <= c.i < span.end for c in verb.children):
                 # "officials said", "sources say": a verb whose anonymous subject is in the phrase
                 entry = verbs_by_lemma[verb.lemma_.lower()]
