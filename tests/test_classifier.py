@@ -43,6 +43,16 @@ def test_guide_examples_both_languages(classifier):
     assert [p.label for p in classifier.predict(en, "en")] == ["attributed", "hedged", "asserted", "none"]
 
 
+def test_short_statements_are_claims_and_short_furniture_is_not(classifier):
+    """Short sentences were once nearly all page furniture in the corpus, so "La France a gagné."
+    came out `none`. None of these sentences is in the corpus."""
+    fr = ["Le musée est fermé.", "La France a gagné.", "Trois personnes sont mortes.", "Les prix ont baissé.",
+          "Le pont a cédé.", "Météo", "Menu"]
+    en = ["The museum is closed.", "France won.", "Three people died.", "Prices fell.", "Weather", "Menu"]
+    assert [p.label for p in classifier.predict(fr, "fr")] == ["asserted"] * 5 + ["none"] * 2
+    assert [p.label for p in classifier.predict(en, "en")] == ["asserted"] * 4 + ["none"] * 2
+
+
 def test_probabilities_are_well_formed(classifier):
     proba = classifier.predict_proba(["It rained.", "Read more", "She said it rained."], "en")
     assert proba.shape == (3, 4)

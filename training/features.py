@@ -30,6 +30,7 @@ CUE_FEATURES = (
     "cond_main", "cond_sub", "cond_with_condition_clause", "condition_clause",
     "quote_any", "quote_share", "quote_start", "quote_whole", "quote_unclosed",
     "question", "furniture", "imperative", "no_finite_verb", "colon_prefix", "colon_end",
+    "final_stop",
     "first_person", "log_tokens", "short",
 )
 _FIRST_PERSON = {"fr": {"je", "j", "nous", "me", "m", "moi", "notre", "nos", "mon", "ma", "mes"},
@@ -92,6 +93,9 @@ def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
     head = norm[:40]
     f["colon_prefix"] = float(" : " in head or ": " in head[:30])
     f["colon_end"] = float(norm.rstrip().endswith(":"))
+    # A sentence that ends in a full stop is written as prose; page furniture rarely is. This
+    # keeps short statements ("Il pleut.") apart from short furniture ("Météo").
+    f["final_stop"] = float(norm.rstrip(" \t»\"\u201d\u2019')").endswith((".", "!", "…")))
     first_person = _FIRST_PERSON[lang]
     f["first_person"] = float(any(tok in first_person and not any(qs <= s < qe for qs, qe in quotes)
                                   for tok, s, _ in tokens))
