@@ -105,6 +105,25 @@ def test_attribution_shapes(text, lang, expected):
      [("The ministry", "confirmed", "the figures"), ("The ministry", "describing", '"deeply alarming"')]),
     ("The midfielder is understood to have signed a new contract.", "en",
      [(None, "is understood to", "The midfielder is understood to have signed a new contract")]),
+    # content boundaries: a coordinated main verb, an apposition to the clause, a contrast, a
+    # participle clause are left out; a last prepositional phrase stays in; a relative content
+    # starts after its cue; a denial with "as" keeps the rejected object
+    ("Le maire a estimé que le projet était trop coûteux et a annulé la réunion.", "fr",
+     [("Le maire", "a estimé", "que le projet était trop coûteux")]),
+    ("Le syndicat affirme que la direction « savait » et dénonce un « scandale ».", "fr",
+     [("Le syndicat", "affirme", "que la direction « savait »"), ("Le syndicat", "dénonce", "un « scandale »")]),
+    ("The rebels say they have captured the airport, a claim that could not be independently verified.", "en",
+     [("The rebels", "say", "they have captured the airport")]),
+    ("The army said it had repelled the attack, while the rebels said they had taken the bridge.", "en",
+     [("The army", "said", "it had repelled the attack"), ("the rebels", "said", "they had taken the bridge")]),
+    ("Le club a rejeté ces accusations, les jugeant « infondées ».", "fr",
+     [("Le club", "a rejeté", "ces accusations"), ("Le club", "jugeant", "« infondées »")]),
+    ("Le club a démenti tout accord avec le joueur argentin.", "fr",
+     [("Le club", "a démenti", "tout accord avec le joueur argentin")]),
+    ("The fire, which investigators believe was started deliberately, destroyed the warehouse.", "en",
+     [("investigators", "believe", "was started deliberately")]),
+    ('The singer\'s spokesman dismissed the story as "complete nonsense".', "en",
+     [("The singer's spokesman", "dismissed", "the story")]),
 ])
 def test_sources_cues_and_contents(text, lang, expected):
     got = [(a.source.text if a.source else None, a.cue.text, a.content.text if a.content else None)

@@ -345,6 +345,9 @@ def _source_for_verb(text: str, verb, quotes, cue: Cue | None = None):
         # "On nous répète que": "nous" is an object clitic after the subject
         other = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i < subj.i]
         subj = other[0] if other else subj
+    reporter = _main_conjunct(verb)
+    if reporter is not None:
+        subj = _subject(reporter)  # "affirme que le gouvernement savait et dénonce ..."
     if subj is None and verb.dep_.split(":")[0] in ("conj", "xcomp") and verb.head.i != verb.i:
         subj = _subject(verb.head)  # "X a démenti et a ajouté que ..."
     group_start = _group_start(verb, cue) if cue is not None else verb.i
@@ -412,7 +415,7 @@ def _subtree_span(text: str, tok) -> Span | None:
     return _span(text, tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge))
 
 
-def _quote_content(text: str, verb, cue: Cue, quote: Span):
+def _quote_content(text: str, verb, cue: Cue, quote: Span, stance: str = "neutral"):
     """(content, is a direct quote) for a quote next to the verb. A quote inside a longer
     complement ("se targue de protéger « ... » dans le monde", "évoque « des tensions » entre ...")
     gives that complement; a quote inside the incise subject's phrase is not the content."""
@@ -428,6 +431,8 @@ def _quote_content(text: str, verb, cue: Cue, quote: Span):
     if holder.dep_ in SUBJECT_DEPS or _has_case(holder) and holder.dep_.startswith("obl:mod"):
         return None, False
     if holder.lower_ in ("as", "comme") or any(c.dep_ == "case" and c.lower_ in ("as", "comme") for c in holder.children):
+        if stance == "denial":
+            return None, False  # "dismissed the story as “nonsense”": the rejected object
         return quote, True  # "praised the novel as “audacious”": the qualification
     start = min(holder.left_edge.idx, quote.start)
     end = max(holder.right_edge.idx + len(holder.right_edge), quote.end)
@@ -457,7 +462,7 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
                 span = Span(text[span.start:quote.end], span.start, quote.end)  # keep the closing mark
             return span, False
     if quote is not None:
-        content, is_quote = _quote_content(text, verb, cue, quote)
+        content, is_quote = _quote_content(text, verb, cue, quote, stance)
         if content is not None:
             return content, is_quote
     start = _group_start(verb, cue)
@@ -489,6 +494,114 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
     if before:
         return _subtree_span(text, before[0]), False
     return _surface_content(text, verb, cue), False
+
+
+def _verb_form(verb) -> tuple:
+    """Tense signature of a verb group: the verb's form and its auxiliaries ("a estimé" and "a relaxé"
+    match; "said" and "had shown" do not)."""
+    auxes = [c for c in verb.children if c.dep_.split(":")[0] in ("aux", "auxpass", "cop") and c.i < verb.i]
+    cop = next((c for c in auxes if c.dep_ == "cop"), None)
+    if cop is not None:  # "was (in) Paris", "est coûteux": the copula carries the tense
+        auxes.remove(cop)
+        verb = cop
+    form = verb.tag_ if verb.lang_ == "en" else tuple(verb.morph.get(k) for k in ("VerbForm", "Mood", "Tense", "Person"))
+    form = tuple(tuple(x) for x in form) if isinstance(form, tuple) else form
+    return form, tuple(sorted(c.lower_ for c in auxes))
+
+
+COORDINATORS = {"et", "mais", "puis", "and", "but", "then"}
+
+
+def _coordinator(verb):
+    """The "and" / "et" before a conjunct: its child in French, its head's child in English."""
+    return next((c for c in list(verb.children) + list(verb.head.children)
+                 if c.lower_ in COORDINATORS and c.dep_ == "cc" and verb.head.i < c.i < verb.i), None)
+
+
+def _main_conjunct(verb):
+    """A verb the parser put inside a complement clause although it is coordinated with the reporting
+    verb: "The judge said the defendant had shown no remorse and jailed him", "affirme que le
+    gouvernement savait et dénonce ...". Returns the reporting verb, or None."""
+    if verb.dep_ != "conj" or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return None
+    head = verb.head
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    if head.dep_ not in ("ccomp", "parataxis") or head.head.i == head.i:
+        return None
+    reporter = head.head
+    if reporter.pos_ not in ("VERB", "AUX") or _coordinator(verb) is None:
+        return None
+    form = _verb_form(verb)
+    if not (form == _verb_form(reporter) != _verb_form(head)):
+        return None
+    # French finite forms carry mood, tense and person, so a match is a sign ("affirme ... et dénonce");
+    # English past forms do not ("said the firm had grown and hired"): there only a repeated
+    # auxiliary is ("has said ... and has ...").
+    return reporter if verb.lang_ == "fr" or form[1] else None
+
+
+# After a comma, a contrast that belongs to the reporting clause, not to the content.
+CONTRAST_WORDS = {"while", "whereas", "tandis", "alors"}
+
+
+def _refine_content(text: str, verb, cue: Cue, content: Span | None, stance: str, quotes) -> Span | None:
+    """Boundaries the parse gets wrong: a coordinated main verb or a trailing apposition to the
+    clause ("..., a figure that could not be verified") or a participle clause is not part of the
+    content; a content never holds its own cue; a last prepositional phrase stays in."""
+    if content is None:
+        return None
+    doc = verb.doc
+    start, end = content.start, content.end
+    if start < cue.start < end:  # "which officials believe was caused by ...": after the cue
+        start = cue.end
+    toks = [t for t in doc if start <= t.idx < end]
+    for t in toks:
+        main = _main_conjunct(t) if t.pos_ in ("VERB", "AUX") else None
+        if main is not None and main.i == verb.i:
+            cc = _coordinator(t)
+            if cc is not None and cc.idx > start:
+                end = min(end, cc.idx)
+    for t in toks:
+        if t.text != "," or t.idx >= end or any(qs < t.idx < qe for qs, qe in quotes):
+            continue
+        nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+        while nxt is not None and nxt.lower_ in CLITICS and nxt.i + 1 < len(doc):
+            nxt = doc[nxt.i + 1]
+        if nxt is None:
+            continue
+        rest_end = max(t2.idx + len(t2) for t2 in toks if t2.idx < end)
+        trailing = nxt.right_edge.idx + len(nxt.right_edge) >= rest_end
+        if nxt.lower_ in CONTRAST_WORDS:
+            end = t.idx
+            break
+        if nxt.pos_ == "DET" and nxt.head.pos_ == "NOUN" and nxt.head.i > t.i and any(
+                c.dep_ in ("relcl", "acl:relcl") for c in nxt.head.children) and \
+                nxt.head.right_edge.idx + len(nxt.head.right_edge) >= rest_end:
+            end = t.idx  # "..., a figure that could not be verified", "..., une information que ..."
+            break
+        if (nxt.tag_ == "VBG" or "Part" in nxt.morph.get("VerbForm") and "Pres" in nxt.morph.get("Tense")) \
+                and trailing and nxt.head.i < t.i:
+            end = t.idx  # "ces accusations, les qualifiant de ..."
+            break
+    if stance == "denial":  # "dismissed the allegations as “baseless”": the rejected object
+        for t in toks:
+            if t.lower_ in ("as", "comme") and t.idx < end and t.head.i < t.i and t.head.idx >= start \
+                    and t.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                end = min(end, t.idx)
+    span = _span(text, start, end)
+    if span is None:
+        return None
+    # A last prepositional phrase the parse hung on the verb: "a démenti tout contact avec l'attaquant".
+    if span.end > cue.end and span.end == content.end:
+        rest = [t for t in doc if t.idx >= span.end and not (t.is_punct and t.i == len(doc) - 1)]
+        while rest and rest[-1].is_punct and rest[-1].text in ".!?":
+            rest = rest[:-1]
+        if rest and (rest[0].pos_ == "ADP" or rest[0].lower_ == "lors") and not any(
+                t.pos_ in ("VERB", "AUX", "SCONJ") or t.text in (",", ";", ":", "(", "-", "\u2013", "\u2014")
+                or t.is_quote for t in rest) and all(verb.i in [a.i for a in t.ancestors] for t in rest):
+            span = _span(text, span.start, rest[-1].idx + len(rest[-1]))
+    return span
 
 
 def _close_quote(text: str, span: Span | None, quotes) -> Span | None:
@@ -532,6 +645,9 @@ def _surface_content(text: str, verb, cue: Cue) -> Span | None:
         if after is not None and after.pos_ in ("DET", "NOUN", "PROPN", "NUM"):
             return _clause_end_span(text, after.idx)
     nxt = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    if nxt is not None and nxt.lower_ in ("tout", "toute", "tous", "toutes", "aucun", "aucune") and \
+            nxt.i + 1 < len(doc) and doc[nxt.i + 1].pos_ == "NOUN":
+        return _clause_end_span(text, nxt.idx)  # "a démenti tout accord avec le joueur"
     while nxt is not None and nxt.lower_ in ("ne", "n'", "pas", "jamais", "plus") and nxt.i + 1 < len(doc):
         nxt = doc[nxt.i + 1]
     if nxt is not None and (nxt.lower_ in COMPLEMENTIZERS or "Inf" in nxt.morph.get("VerbForm")):
@@ -714,6 +830,10 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
         content, is_quote = _content_for_verb(text, verb, cue, quotes, lemma, stance)
         if not _reports_something(verb, cue, content, stance):
             return
+        if verb.pos_ == "ADJ" or content is None and any(qs < cue.start < qe for qs, qe in quotes):
+            return  # "were “deeply worrying”", "« avancent bien »": no verb of saying
+        if not is_quote:
+            content = _refine_content(text, verb, cue, content, stance, quotes)
         source = _source_for_verb(text, verb, quotes, cue)
         if source is None and verb.pos_ not in ("VERB", "AUX"):
             return  # "denied reports that ...", "his state had created": a noun, not a verb of saying
