@@ -124,6 +124,28 @@ def test_attribution_shapes(text, lang, expected):
      [("investigators", "believe", "was started deliberately")]),
     ('The singer\'s spokesman dismissed the story as "complete nonsense".', "en",
      [("The singer's spokesman", "dismissed", "the story")]),
+    # quotes: the speaker may sit between quote and verb; a split quote gives its first fragment;
+    # a quote in another clause (participle, relative) is not the content
+    ('"The results are clear," the study\'s lead author, Dr Anna Berg, said.', "en",
+     [("the study's lead author, Dr Anna Berg", "said", '"The results are clear,"')]),
+    ('"We expect growth to slow," the bank\'s chief economist said, "but not to stall."', "en",
+     [("the bank's chief economist", "said", '"We expect growth to slow,"')]),
+    ('The company rejected the claims, saying they were "without foundation".', "en",
+     [("The company", "rejected", "the claims"), ("The company", "saying", 'they were "without foundation"')]),
+    ("Les pompiers ont maîtrisé l'incendie vers minuit, a indiqué la préfecture, qui évoque des dégâts « considérables ».",
+     "fr", [("la préfecture", "a indiqué", "Les pompiers ont maîtrisé l'incendie vers minuit"),
+            ("la préfecture", "évoque", "des dégâts « considérables »")]),
+    ("Elle a affirmé n'avoir « jamais reçu » ces documents.", "fr",
+     [("Elle", "a affirmé", "n'avoir « jamais reçu » ces documents")]),
+    # frames and complements: "As X pointed out, P", "accused X of", "faire état de"
+    ("As the governor pointed out on Monday, the reservoirs are full.", "en",
+     [("the governor", "pointed out", "the reservoirs are full")]),
+    ("Comme l'a rappelé le président, la dette reste élevée.", "fr",
+     [("le président", "a rappelé", "la dette reste élevée")]),
+    ("Harris, who was speaking in Ohio, accused her rival of lying about the economy.", "en",
+     [("Harris", "accused", "of lying about the economy")]),
+    ("Le ministère des Finances a fait état d'une baisse des recettes fiscales.", "fr",
+     [("Le ministère des Finances", "a fait état", "d'une baisse des recettes fiscales")]),
 ])
 def test_sources_cues_and_contents(text, lang, expected):
     got = [(a.source.text if a.source else None, a.cue.text, a.content.text if a.content else None)

@@ -301,8 +301,9 @@ def _agent(verb):
             if child.pos_ == "ADP":  # English: agent -> "by" -> pobj
                 child = next((c for c in child.children if c.dep_ == "pobj"), None)
             return child
-        if child.dep_.startswith("obl") and any(c.dep_ == "case" and c.lower_ in ("par", "by") for c in child.children):
-            return child
+        if child.dep_.startswith("obl") and child.pos_ in ("NOUN", "PROPN", "PRON") and any(
+                c.dep_ == "case" and c.lower_ in ("par", "by") for c in child.children):
+            return child  # not "par ailleurs"
     return None
 
 
@@ -352,7 +353,9 @@ def _source_for_verb(text: str, verb, quotes, cue: Cue | None = None):
         subj = _subject(verb.head)  # "X a démenti et a ajouté que ..."
     group_start = _group_start(verb, cue) if cue is not None else verb.i
     present_participle = verb.tag_ == "VBG" or "Part" in verb.morph.get("VerbForm") and "Pres" in verb.morph.get("Tense")
-    if _incise(verb, group_start, subj) and not present_participle or _inverted_relative(verb, group_start, subj):
+    as_frame = any(c.dep_ == "mark" and c.lower_ in ("as", "comme") and c.i < verb.i for c in verb.children)
+    if _incise(verb, group_start, subj) and not present_participle or _inverted_relative(verb, group_start, subj) or (
+            as_frame and subj is None):  # "Comme l'a rappelé le président, P"
         # Incise after a comma or a quote, "une thèse que conteste X": the subject follows the verb.
         subj = _incise_subject(verb) or subj
     participle = "Part" in verb.morph.get("VerbForm") and "Pres" in verb.morph.get("Tense")
@@ -378,6 +381,8 @@ def _source_for_verb(text: str, verb, quotes, cue: Cue | None = None):
         return _span(text, subj.idx + 1, subj.idx + len(subj))
     if subj.lower_ in RELATIVE_PRONOUNS or "Rel" in subj.morph.get("PronType"):
         antecedent = _antecedent(verb)
+        if antecedent is None and subj.i > 0 and doc[subj.i - 1].text == ",":
+            return _np_before(text, doc, doc[subj.i - 1].idx)  # "..., a indiqué la préfecture, qui évoque ..."
         if antecedent is None:
             return _np_before(text, doc, subj.idx)
         subj = antecedent
@@ -387,14 +392,23 @@ def _source_for_verb(text: str, verb, quotes, cue: Cue | None = None):
 def _nearest_quote(verb, cue: Cue, quotes, text: str):
     """A quote the verb introduces or closes: adjacent, not containing the verb."""
     best = None
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
     for qs, qe in quotes:
         if qs <= cue.start < qe:
             continue
         gap = cue.start - qe if qe <= cue.start else qs - cue.end
         between = text[qe:cue.start] if qe <= cue.start else text[cue.end:qs]
-        if gap <= 40 and not any(c in between for c in ".!?") or (qs > cue.end and between.strip().endswith(":")):
-            if best is None or gap < best[0]:
-                best = (gap, qs, qe)
+        # "“Q,” the union's general secretary, Maria Lopez, said": only the speaker in between
+        speaker_between = qe <= cue.start and gap <= 120 and any(qe <= c.left_edge.idx and c.idx < cue.start
+                                                                 for c in subjects)
+        if (gap <= 40 or speaker_between) and not any(c in between for c in ".!?") or (
+                qs > cue.end and between.strip().endswith(":")):
+            # A quote split by the incise: the first fragment ("“Q1,” X said, “Q2.”").
+            split = qe <= cue.start and (between.strip().startswith(",") or text[qs:qe].rstrip("\"\u201d\u2019»' ").endswith(
+                ",")) and any(cue.end < qs2 and text[cue.end:qs2].strip() in (",", "") for qs2, _ in quotes)
+            key = (not split, gap)
+            if best is None or key < best[0]:
+                best = (key, qs, qe)
     return None if best is None else Span(text[best[1]:best[2]], best[1], best[2])
 
 
@@ -426,8 +440,18 @@ def _quote_content(text: str, verb, cue: Cue, quote: Span, stance: str = "neutra
         return quote, True
     holder = next((c for c in verb.children if c.i > verb.i and c.left_edge.idx <= quote.start <
                    c.right_edge.idx + len(c.right_edge)), None)
+    if holder is not None and holder.dep_ == "punct" and holder.left_edge.idx < quote.start and \
+            verb.doc[holder.left_edge.i].pos_ in ("ADV", "AUX", "VERB", "PART"):
+        return _span(text, holder.left_edge.idx, quote.end), False  # "a affirmé n'avoir « aucune information »"
     if holder is None or holder.dep_ == "punct":
         return quote, True
+    set_off = holder.left_edge.i > 0 and verb.doc[holder.left_edge.i - 1].text == ","
+    if set_off and (holder.left_edge.lower_ in RELATIVE_PRONOUNS or holder.tag_ == "VBG" or (
+            "Part" in holder.morph.get("VerbForm") and "Pres" in holder.morph.get("Tense"))):
+        return None, False  # "rejected the claims, saying ... « Q »", "..., qui évoque « Q »": another clause
+    start = _group_start(verb, cue)
+    if holder.i > verb.i and _incise(verb, start, _subject(verb)) and holder.i == getattr(_incise_subject(verb), "i", -1):
+        return None, False  # "P, a précisé la préfecture, qui évoque « ... »": the speaker's aside
     if holder.dep_ in SUBJECT_DEPS or _has_case(holder) and holder.dep_.startswith("obl:mod"):
         return None, False
     if holder.lower_ in ("as", "comme") or any(c.dep_ == "case" and c.lower_ in ("as", "comme") for c in holder.children):
@@ -443,7 +467,11 @@ def _quote_content(text: str, verb, cue: Cue, quote: Span, stance: str = "neutra
 
 
 def _support_verb_content(text: str, verb, cue: Cue) -> Span | None:
-    """"a opposé un démenti catégorique à des articles ...": the à-phrase after the cue's noun."""
+    """"a opposé un démenti catégorique à des articles ...": the à-phrase after the cue's noun;
+    "a fait état de trois blessés": the de-phrase right after it."""
+    after = next((t for t in verb.doc[verb.i + 1:] if t.idx >= cue.end), None)
+    if after is not None and after.lower_ in CONTENT_PREPOSITIONS:
+        return _clause_end_span(text, after.idx)
     for tok in verb.doc[verb.i + 1:]:
         if tok.idx >= cue.end and tok.lower_ in ("à", "au", "aux", "to"):
             return _clause_end_span(text, tok.idx)
@@ -452,7 +480,15 @@ def _support_verb_content(text: str, verb, cue: Cue) -> Span | None:
 
 def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str):
     """(content span, is a direct quote). A complement clause wins over a quote it contains."""
-    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    doc = verb.doc
+    if verb.dep_ == "advcl" and verb.i < verb.head.i and any(
+            c.dep_ == "mark" and c.lower_ in ("as", "comme") and c.i < verb.i for c in verb.children):
+        nxt = verb.right_edge.i + 1  # "As the chancellor pointed out, P" / "Comme l'a rappelé X, P": P
+        end = max(verb.head.right_edge.i, verb.head.i)
+        if nxt <= end:
+            return _span(text, doc[nxt].idx, doc[end].idx + len(doc[end])), False
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"
+               and not (c.left_edge.i > 0 and doc[c.left_edge.i - 1].text == "," and c.left_edge.tag_ == "VBG")]
     after = [c for c in clauses if c.i > verb.i]
     quote = _nearest_quote(verb, cue, quotes, text)
     if after:
@@ -482,6 +518,11 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
             if child.idx < cue.end:  # "a opposé un démenti": the noun belongs to the cue
                 return _support_verb_content(text, verb, cue), False
             return _subtree_span(text, child), False
+    if lemma in ADDRESSEE_LEMMAS:  # "accused her opponent of lying": the of-phrase
+        for obj in (c for c in verb.children if c.dep_ in OBJECT_DEPS and c.i > verb.i):
+            prep = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ in ("of", "over", "for")), None)
+            if prep is not None:
+                return _subtree_span(text, prep), False
     for child in verb.children:
         if child.dep_ == "xcomp" and child.i > verb.i:
             return _subtree_span(text, child), False
@@ -576,12 +617,14 @@ def _refine_content(text: str, verb, cue: Cue, content: Span | None, stance: str
             end = t.idx
             break
         if nxt.pos_ == "DET" and nxt.head.pos_ == "NOUN" and nxt.head.i > t.i and any(
-                c.dep_ in ("relcl", "acl:relcl") for c in nxt.head.children) and \
+                c.dep_ in ("relcl", "acl:relcl") or c.dep_ == "acl" and c.left_edge.lower_ in RELATIVE_PRONOUNS
+                for c in nxt.head.children) and \
                 nxt.head.right_edge.idx + len(nxt.head.right_edge) >= rest_end:
             end = t.idx  # "..., a figure that could not be verified", "..., une information que ..."
             break
-        if (nxt.tag_ == "VBG" or "Part" in nxt.morph.get("VerbForm") and "Pres" in nxt.morph.get("Tense")) \
-                and trailing and nxt.head.i < t.i:
+        clitic_participle = nxt.i > t.i + 1 and nxt.lower_.endswith("ant")  # ", les qualifiant de ..."
+        if clitic_participle or (nxt.tag_ == "VBG" or "Part" in nxt.morph.get("VerbForm") and "Pres" in nxt.morph.get(
+                "Tense")) and trailing and nxt.head.i < t.i:
             end = t.idx  # "ces accusations, les qualifiant de ..."
             break
     if stance == "denial":  # "dismissed the allegations as “baseless”": the rejected object
@@ -637,7 +680,9 @@ def _surface_content(text: str, verb, cue: Cue) -> Span | None:
     ..." / "que ..." right after the verb -> the rest of the sentence."""
     doc = verb.doc
     start = _group_start(verb, cue)
-    if start > 0 and doc[start - 1].text == "," and "Fin" in doc[start].morph.get("VerbForm"):
+    subj = _subject(verb)
+    if start > 0 and doc[start - 1].text == "," and "Fin" in doc[start].morph.get("VerbForm") and (
+            subj is None or subj.i > verb.i or subj.i >= start):  # "a-t-il lancé": inside the group
         return _span(text, 0, doc[start - 1].idx)
     last_word = cue.text.lower().rsplit(" ", 1)[-1]
     if (" " in cue.text and last_word in CONTENT_PREPOSITIONS) or verb.pos_ not in ("VERB", "AUX"):
@@ -873,8 +918,9 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
     for cue in phrases:
         if any(a.source and a.source.start <= cue.start < a.source.end for a in out):
             continue  # "Sources close to the negotiations said ...": part of a verb's source
-        if any(w in cue.text.lower() for w in ANONYMITY_WORDS) and out:
-            continue  # "..., qui s'exprimait sous couvert d'anonymat": qualifies a source
+        if any(w in cue.text.lower() for w in ANONYMITY_WORDS) and (
+                out or cue.text.lower().split(" ", 1)[0] in RELATIVE_PRONOUNS):
+            continue  # "..., qui a requis l'anonymat, ...": qualifies a source  # "..., qui s'exprimait sous couvert d'anonymat": qualifies a source
         relative = _relative_selon(text, cue, doc)
         if relative is not None:
             out.append(relative)
