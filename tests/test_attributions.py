@@ -146,6 +146,26 @@ def test_attribution_shapes(text, lang, expected):
      [("Harris", "accused", "of lying about the economy")]),
     ("Le ministère des Finances a fait état d'une baisse des recettes fiscales.", "fr",
      [("Le ministère des Finances", "a fait état", "d'une baisse des recettes fiscales")]),
+    # speakers after the verb: apposition kept, adjunct after a comma left out
+    ("« Nous avons été trahis », a réagi le président de la fédération, Étienne Morvan.", "fr",
+     [("le président de la fédération, Étienne Morvan", "a réagi", "« Nous avons été trahis »")]),
+    ("« Nous sommes inquiets », reconnaît Paul Fabre, éleveur à Aurillac, qui a perdu quinze bêtes.", "fr",
+     [("Paul Fabre, éleveur à Aurillac", "reconnaît", "« Nous sommes inquiets »")]),
+    ("« Le club n'est pas à vendre », a martelé son président, Jean-Marc Ollier, lors d'une conférence de presse.", "fr",
+     [("son président, Jean-Marc Ollier", "a martelé", "« Le club n'est pas à vendre »")]),
+    # inverted clitics after the verb are in the cue and are the source; a split quote gives its first fragment
+    ("Les négociations « avancent bien », affirme-t-on à Bercy.", "fr",
+     [("on", "affirme-t-on", "Les négociations « avancent bien »")]),
+    ("Le projet est « mort-né », estime-t-il.", "fr", [("il", "estime-t-il", "Le projet est « mort-né »")]),
+    ("« Je ne suis pas inquiet, a-t-il lancé, on a le groupe. »", "fr",
+     [("il", "a-t-il lancé", "« Je ne suis pas inquiet")]),
+    # qualification verbs give the qualification; "It emerged on Monday that": from the complementizer
+    ("Le chef de file des écologistes a jugé la proposition « irréaliste ».", "fr",
+     [("Le chef de file des écologistes", "a jugé", "« irréaliste »")]),
+    ("It emerged on Monday that the chief executive had sold shares.", "en",
+     [(None, "It emerged", "that the chief executive had sold shares")]),
+    ("Le syndicat a menacé de bloquer les raffineries.", "fr",
+     [("Le syndicat", "a menacé", "de bloquer les raffineries")]),
 ])
 def test_sources_cues_and_contents(text, lang, expected):
     got = [(a.source.text if a.source else None, a.cue.text, a.content.text if a.content else None)
@@ -159,6 +179,8 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("La soi-disant « trêve » n'a pas empêché les frappes.", "fr"),  # "disant" inside a compound
     ("Le syndicat réclame le maintien des postes.", "fr"),  # a request, not a claim
     ("A spokesperson for the company declined to comment on the figures.", "en"),
+    ("Les autorités recommandent de ne pas consommer l'eau du robinet.", "fr"),  # a recommendation is a call
+    ("La sécheresse menace les récoltes de blé.", "fr"),  # a threat with no clause
 ])
 def test_cues_that_report_no_claim_are_not_attributions(text, lang):
     assert _attributions(text, lang) == []

@@ -6,6 +6,7 @@ fallbacks where the small spaCy pipelines stumble (French quotes, incises, headl
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -223,7 +224,34 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
     while lo < hi and (doc[lo].lower_ in RELATIVE_PRONOUNS or doc[lo].dep_ == "case" and doc[lo].head.i == head.i
                        and doc[lo].lower_ not in CONTRACTED_ARTICLES):
         lo += 1
+    for k in range(lo + 1, hi):  # "son président, Jean-Marc Ollier, lors d'une conférence": not the adjunct
+        if doc[k].text == "," and doc[k + 1].pos_ == "ADP" or doc[k].text == "," and doc[k + 1].lower_ == "lors":
+            hi = k - 1
+            break
+    if verb is not None and head.i > verb.i and hi + 2 < len(doc) and doc[hi + 1].text == ",":
+        hi = _apposition_end(doc, hi)
     return _cut(_tok_span(text, doc[lo], doc[hi]), text, quotes, stop)
+
+
+def _apposition_end(doc, hi: int) -> int:
+    """A speaker after the verb with an apposition the parse left out: "a réagi le président de la
+    fédération, Étienne Morvan." / "reconnaît Paul Fabre, éleveur à Aurillac, qui ...". The
+    apposition is a name after a title, or a bare noun phrase after a name, and ends the clause."""
+    k = hi + 2
+    first = doc[k]
+    if doc[hi].pos_ != "PROPN" and first.pos_ == "PROPN":
+        ok = lambda t: t.pos_ == "PROPN" or t.text.startswith("-")  # noqa: E731
+    elif doc[hi].pos_ == "PROPN" and first.pos_ == "NOUN" and first.is_lower:
+        ok = lambda t: t.pos_ in ("NOUN", "PROPN", "ADJ", "DET") or t.lower_ in NP_INNER_ADPS | {"à", "au", "aux", "en", "in", "at"}  # noqa: E731
+    else:
+        return hi
+    end = k
+    while end + 1 < len(doc) and ok(doc[end + 1]):
+        end += 1
+    after = doc[end + 1] if end + 1 < len(doc) else None
+    if after is None or after.text in (",", ".", "!", "?", ";") or after.is_quote:
+        return end
+    return hi
 
 
 NP_INNER_ADPS = {"de", "du", "des", "d'", "of"}
@@ -418,6 +446,11 @@ CONTENT_PREPOSITIONS = {"de", "d'", "du", "des", "sur", "contre", "of", "on", "a
 ADDRESSEE_LEMMAS = {"tell", "inform", "notify", "advise", "warn", "assure", "reassure", "remind", "urge", "accuse",
                     "blame", "criticize", "praise", "condemn", "informer", "avertir", "prévenir", "rassurer",
                     "accuser", "exhorter", "saluer", "critiquer", "fustiger", "épingler", "blâmer", "maintenir"}
+# Recommendations report a claim only with a "que/that" clause ("recommandent de ne pas consommer"
+# is a call), threats only with a clause or an infinitive ("la famine menace deux millions de
+# personnes", "threatened further strikes" report nothing).
+CLAIM_ONLY_WITH_CLAUSE = {"recommander", "recommend", "préconiser"}
+CLAIM_ONLY_WITH_COMPLEMENT = {"menacer", "threaten"}
 # "a dit adieu", "said goodbye": a speech act with no claim.
 NON_CLAIM_OBJECTS = {"adieu", "goodbye", "farewell", "bonjour", "hello", "merci", "thanks"}
 # Calls and requests report no claim ("a demandé la relaxe", "réclame le maintien des lits").
@@ -429,7 +462,10 @@ def _subtree_span(text: str, tok) -> Span | None:
     return _span(text, tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge))
 
 
-def _quote_content(text: str, verb, cue: Cue, quote: Span, stance: str = "neutral"):
+QUALIFYING_LEMMAS = {"juger", "qualifier", "décrire", "describe", "praise", "tout"}
+
+
+def _quote_content(text: str, verb, cue: Cue, quote: Span, stance: str = "neutral", lemma: str = ""):
     """(content, is a direct quote) for a quote next to the verb. A quote inside a longer
     complement ("se targue de protéger « ... » dans le monde", "évoque « des tensions » entre ...")
     gives that complement; a quote inside the incise subject's phrase is not the content."""
@@ -460,6 +496,8 @@ def _quote_content(text: str, verb, cue: Cue, quote: Span, stance: str = "neutra
         return quote, True  # "praised the novel as “audacious”": the qualification
     start = min(holder.left_edge.idx, quote.start)
     end = max(holder.right_edge.idx + len(holder.right_edge), quote.end)
+    if lemma in QUALIFYING_LEMMAS and holder.dep_ in OBJECT_DEPS and holder.idx < quote.start and end <= quote.end:
+        return quote, True  # "a jugé la proposition « irréaliste »": the qualification
     span = _span(text, start, end)
     if span is None or (span.start, span.end) == (quote.start, quote.end):
         return quote, True
@@ -498,7 +536,7 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
                 span = Span(text[span.start:quote.end], span.start, quote.end)  # keep the closing mark
             return span, False
     if quote is not None:
-        content, is_quote = _quote_content(text, verb, cue, quote, stance)
+        content, is_quote = _quote_content(text, verb, cue, quote, stance, lemma)
         if content is not None:
             return content, is_quote
     start = _group_start(verb, cue)
@@ -720,6 +758,14 @@ def _clause_content(text: str, cue: Cue, source: Span | None, quotes) -> Span | 
     hi = source.end if source else cue.end
     before, after = _span(text, 0, lo), _span(text, hi, len(text))
     if before is None:
+        words = after.text.split() if after else []
+        comp = next((k for k, w in enumerate(words[:6]) if w.lower() in ("that", "que") or w.lower().startswith("qu'")), None)
+        if comp and cue.type == "unnamed_source" and not any(w.endswith(",") for w in words[:comp]) and \
+                words[0].lower() in ("on", "in", "at", "last", "this", "yesterday", "today", "lundi", "mardi", "mercredi",
+                                     "jeudi", "vendredi", "samedi", "dimanche", "hier", "ce", "cette", "le", "dans", "en"):
+            k = after.start + len(" ".join(words[:comp])) + 1  # "It emerged on Monday that ...": after the adjunct
+            if text[k:].startswith(words[comp]):
+                return _span(text, k, len(text))
         return after
     if after is None:
         return before
@@ -864,23 +910,50 @@ def _nest(text: str, verbal: list[Attribution], doc, quotes) -> list[Attribution
     return kept
 
 
+INVERSION_CLITIC = re.compile(r"-(?:t-)?(il|elle|on|ils|elles)\b", re.IGNORECASE)
+
+
+def _inverted_incise_content(text: str, verb, cue: Cue, quotes):
+    """(content, is a direct quote) for an incise with an inverted clitic after the verb ("P, estime-t-il.",
+    "« Q », affirme-t-on à Bercy") or inside the verb group of a quote it splits ("« Q1, a-t-il lancé,
+    Q2 »" -> "« Q1"). None if the cue is no such incise."""
+    start = verb.doc[_group_start(verb, cue)].idx
+    lead = text[:start].rstrip()
+    if not lead.endswith((",", "»", "\u201d", '"')):
+        return None
+    end = len(lead) - 1 if lead.endswith(",") else len(lead)
+    inside = next(((qs, qe) for qs, qe in quotes if qs < start < qe), None)
+    if inside is not None and "-" in text[start:cue.end + 8]:
+        return _span(text, inside[0], end), True  # the first fragment of the split quote
+    if not INVERSION_CLITIC.match(text, cue.end):
+        return None
+    content = _span(text, _topic_end(text), end)
+    return content, content is not None and any((qs, qe) == (content.start, content.end) for qs, qe in quotes)
+
+
 def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
     """All attributions of one parsed sentence; offsets index the sentence."""
     text, quotes = found.text, found.quotes
     out: list[Attribution] = []
     used_quotes: set[tuple[int, int]] = set()
     def from_verb(verb, cue: Cue, lemma: str, stance: str, unnamed: bool = False) -> None:
-        if lemma in REQUEST_LEMMAS:
+        if lemma in REQUEST_LEMMAS or lemma in CLAIM_ONLY_WITH_CLAUSE and not any(
+                c.dep_ == "ccomp" and c.i > verb.i for c in verb.children) or lemma in CLAIM_ONLY_WITH_COMPLEMENT and not any(
+                c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children):
             return
-        content, is_quote = _content_for_verb(text, verb, cue, quotes, lemma, stance)
-        if not _reports_something(verb, cue, content, stance):
-            return
-        if verb.pos_ == "ADJ" or content is None and any(qs < cue.start < qe for qs, qe in quotes):
+        inverted = _inverted_incise_content(text, verb, cue, quotes)
+        if inverted is not None:  # "P, estime-t-il." even when the parse loses the verb
+            content, is_quote = inverted
+        else:
+            content, is_quote = _content_for_verb(text, verb, cue, quotes, lemma, stance)
+            if not _reports_something(verb, cue, content, stance):
+                return
+        if inverted is None and verb.pos_ == "ADJ" or content is None and any(qs < cue.start < qe for qs, qe in quotes):
             return  # "were “deeply worrying”", "« avancent bien »": no verb of saying
         if not is_quote:
             content = _refine_content(text, verb, cue, content, stance, quotes)
         source = _source_for_verb(text, verb, quotes, cue)
-        if source is None and verb.pos_ not in ("VERB", "AUX"):
+        if source is None and verb.pos_ not in ("VERB", "AUX") and inverted is None:
             return  # "denied reports that ...", "his state had created": a noun, not a verb of saying
         content = _close_quote(text, content, quotes)
         if is_quote and content is not None:
@@ -889,7 +962,14 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
         if unnamed or _is_generic(source, lang, doc) or (source and any(
                 p.start <= source.start < p.end for p in unnamed_phrases)):
             kind = "unnamed_source"
-        out.append(Attribution(kind, source, _cue_span(text, verb, cue), lemma, stance, content, cue.main_clause))
+        cue_span = _cue_span(text, verb, cue)
+        clitic = INVERSION_CLITIC.match(text, cue_span.end)
+        if clitic:  # "affirme-t-on", "estime-t-il": the clitic is in the cue and is the source
+            cue_span = Span(text[cue_span.start:clitic.end()], cue_span.start, clitic.end())
+            source = Span(clitic.group(1), clitic.start(1), clitic.end(1))
+            if content is not None and content.start <= cue_span.start < content.end:
+                content = _span(text, content.start, cue_span.start)
+        out.append(Attribution(kind, source, cue_span, lemma, stance, content, cue.main_clause))
 
     verbs_by_lemma = get_lexicon(lang).verbs_by_lemma
     unnamed_phrases = [c for c in found.cues if c.type == "unnamed_source"]
