@@ -166,6 +166,17 @@ def test_attribution_shapes(text, lang, expected):
      [(None, "It emerged", "that the chief executive had sold shares")]),
     ("Le syndicat a menacé de bloquer les raffineries.", "fr",
      [("Le syndicat", "a menacé", "de bloquer les raffineries")]),
+    # a title parsed as a second subject stays with the name
+    ("Prices rose again in May, the national statistics office Istat reported.", "en",
+     [("the national statistics office Istat", "reported", "Prices rose again in May")]),
+    # the content of a verb in an aside ends with the aside
+    ("The union, whose leader claims that members were never consulted, has called a strike.", "en",
+     [("whose leader", "claims", "that members were never consulted")]),
+    ("Le journaliste, dont la rédaction affirme qu'il a été détenu sans motif, a regagné Paris samedi.", "fr",
+     [("la rédaction", "affirme", "qu'il a été détenu sans motif")]),
+    # a complement clause after the verb wins over a quote before it
+    ('"We did nothing wrong," the coach said, adding that the referee had "lost control".', "en",
+     [("the coach", "said", '"We did nothing wrong,"'), ("the coach", "adding", 'that the referee had "lost control"')]),
 ])
 def test_sources_cues_and_contents(text, lang, expected):
     got = [(a.source.text if a.source else None, a.cue.text, a.content.text if a.content else None)

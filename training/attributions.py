@@ -221,6 +221,13 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
         hi += 1
     while hi + 1 < len(doc) and doc[hi + 1].pos_ == "PROPN" and doc[hi + 1].head.i == head.head.i != head.i:
         hi = max(hi + 1, doc[hi + 1].right_edge.i)  # "le chanteur Malik Bensaïd" parsed as two subjects
+    if head.pos_ == "PROPN" and lo > 0 and head.dep_ in SUBJECT_DEPS:
+        title = doc[lo - 1]
+        while title.head.i != head.head.i and title.head.i != title.i and title.head.i < lo:
+            title = title.head
+        if title.head.i == head.head.i and title.dep_ in SUBJECT_DEPS and title.pos_ == "NOUN" and \
+                title.right_edge.i == lo - 1:
+            lo = title.left_edge.i  # "the state news agency Anadolu reported": the title is a second subject
     while lo < hi and (doc[lo].lower_ in RELATIVE_PRONOUNS or doc[lo].dep_ == "case" and doc[lo].head.i == head.i
                        and doc[lo].lower_ not in CONTRACTED_ARTICLES):
         lo += 1
@@ -531,7 +538,7 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
     quote = _nearest_quote(verb, cue, quotes, text)
     if after:
         span = _subtree_span(text, after[0])
-        if quote is None or (span and span.start <= quote.start and quote.end <= span.end + 2):
+        if quote is None or quote.end <= cue.start or (span and span.start <= quote.start and quote.end <= span.end + 2):
             if span and quote and quote.end > span.end:
                 span = Span(text[span.start:quote.end], span.start, quote.end)  # keep the closing mark
             return span, False
@@ -641,9 +648,16 @@ def _refine_content(text: str, verb, cue: Cue, content: Span | None, stance: str
             cc = _coordinator(t)
             if cc is not None and cc.idx > start:
                 end = min(end, cc.idx)
+    relative = "relcl" in verb.dep_ or any(c.lower_ in RELATIVE_PRONOUNS and c.dep_ in SUBJECT_DEPS + OBJECT_DEPS
+                                            for c in verb.children)
     for t in toks:
         if t.text != "," or t.idx >= end or any(qs < t.idx < qe for qs, qe in quotes):
             continue
+        after = doc[t.i + 1] if t.i + 1 < len(doc) else None
+        if relative and after is not None and after.pos_ in ("AUX", "VERB") and (
+                "Fin" in after.morph.get("VerbForm") or after.tag_ in ("VBP", "VBZ", "VBD", "MD")):
+            end = t.idx  # "The rebels, whose spokesman contends that P, have withdrawn": the aside ends
+            break
         nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
         while nxt is not None and nxt.lower_ in CLITICS and nxt.i + 1 < len(doc):
             nxt = doc[nxt.i + 1]
