@@ -177,6 +177,21 @@ def test_attribution_shapes(text, lang, expected):
     # a complement clause after the verb wins over a quote before it
     ('"We did nothing wrong," the coach said, adding that the referee had "lost control".', "en",
      [("the coach", "said", '"We did nothing wrong,"'), ("the coach", "adding", 'that the referee had "lost control"')]),
+    # "selon X": an aside after the source is the source's, a topic prefix is not content, a
+    # trailing "selon X" ends the verb's content, a "selon" inside a quote is no cue
+    ("Selon le rapport, consulté par l'AFP, les fonds ont disparu.", "fr",
+     [("le rapport", "Selon", "les fonds ont disparu")]),
+    ("Retraites : la réforme sera votée en juin, selon le gouvernement", "fr",
+     [("le gouvernement", "selon", "la réforme sera votée en juin")]),
+    ("Le maire s'est dit « très inquiet » de la situation, selon un communiqué de la mairie.", "fr",
+     [("Le maire", "s'est dit", "« très inquiet » de la situation"),
+      ("un communiqué de la mairie", "selon", "Le maire s'est dit « très inquiet » de la situation")]),
+    ("Le club « avance selon le plan », assure son président.", "fr",
+     [("son président", "assure", "Le club « avance selon le plan »")]),
+    # a quote followed by the last prepositional phrase: the whole complement
+    ("Un proche du dossier évoque « des tensions très fortes » entre le directeur et son conseil d'administration.",
+     "fr", [("Un proche du dossier", "évoque",
+             "« des tensions très fortes » entre le directeur et son conseil d'administration")]),
 ])
 def test_sources_cues_and_contents(text, lang, expected):
     got = [(a.source.text if a.source else None, a.cue.text, a.content.text if a.content else None)

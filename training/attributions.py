@@ -687,16 +687,26 @@ def _refine_content(text: str, verb, cue: Cue, content: Span | None, stance: str
     span = _span(text, start, end)
     if span is None:
         return None
-    # A last prepositional phrase the parse hung on the verb: "a démenti tout contact avec l'attaquant".
-    if span.end > cue.end and span.end == content.end:
-        rest = [t for t in doc if t.idx >= span.end and not (t.is_punct and t.i == len(doc) - 1)]
-        while rest and rest[-1].is_punct and rest[-1].text in ".!?":
-            rest = rest[:-1]
-        if rest and (rest[0].pos_ == "ADP" or rest[0].lower_ == "lors") and not any(
-                t.pos_ in ("VERB", "AUX", "SCONJ") or t.text in (",", ";", ":", "(", "-", "\u2013", "\u2014")
-                or t.is_quote for t in rest) and all(verb.i in [a.i for a in t.ancestors] for t in rest):
-            span = _span(text, span.start, rest[-1].idx + len(rest[-1]))
+    if span.end == content.end:
+        span = _last_phrase(text, verb, cue, span) or span
     return span
+
+
+def _last_phrase(text: str, verb, cue: Cue, span: Span) -> Span | None:
+    """A content with the last prepositional phrase of the sentence, which the parse hung on the verb:
+    "a démenti tout contact avec l'attaquant", "évoque « des tensions » entre le directeur et ...";
+    None if the rest of the sentence is no such phrase."""
+    if span.end <= cue.end:
+        return None
+    doc = verb.doc
+    rest = [t for t in doc if t.idx >= span.end]
+    while rest and rest[-1].is_punct and rest[-1].text in ".!?":
+        rest = rest[:-1]
+    if rest and (rest[0].pos_ == "ADP" or rest[0].lower_ == "lors") and not any(
+            t.pos_ in ("VERB", "AUX") and "Inf" not in t.morph.get("VerbForm") or t.pos_ == "SCONJ"
+            or t.text in (",", ";", ":", "(", "-", "\u2013", "\u2014") or t.is_quote for t in rest):
+        return _span(text, span.start, rest[-1].idx + len(rest[-1]))
+    return None
 
 
 def _close_quote(text: str, span: Span | None, quotes) -> Span | None:
@@ -770,6 +780,9 @@ def _clause_content(text: str, cue: Cue, source: Span | None, quotes) -> Span | 
     a phrase in mid-clause ("The club, according to the BBC, has ...") leaves the whole clause."""
     lo = cue.start
     hi = source.end if source else cue.end
+    aside = re.match(r"\s*,\s*(?:qui|who|which|dont|whose|[\w-]+(?:é|ée|és|ées|ed|ant|ing))\b[^,;:«»“”\"]*,", text[hi:], re.IGNORECASE)
+    if aside and cue.start == 0 or aside and text[:cue.start].strip() == "":
+        hi += aside.end()  # "Selon l'acte d'accusation, consulté par l'AFP, P": the aside is the source's
     before, after = _span(text, 0, lo), _span(text, hi, len(text))
     if before is None:
         words = after.text.split() if after else []
@@ -782,11 +795,13 @@ def _clause_content(text: str, cue: Cue, source: Span | None, quotes) -> Span | 
                 return _span(text, k, len(text))
         return after
     if after is None:
-        return before
+        return _span(text, max(before.start, _topic_end(text)), before.end)  # "Retraites : P, selon X"
     left, right = text[before.end:lo], text[hi:after.start]
     if left.strip() in (",", "") and right.strip() in (",", "") and ("," in left) == ("," in right):
         return _span(text, _topic_end(text), len(text))  # "The militia reportedly seized ...", ", selon X,"
-    return before if len(before.text) >= len(after.text) else after
+    if len(before.text) >= len(after.text):
+        return _span(text, max(before.start, _topic_end(text)), before.end)  # "Législatives : P, selon X"
+    return after
 
 
 def _phrase_source(text: str, cue: Cue, doc) -> Span | None:
@@ -966,6 +981,10 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
             return  # "were “deeply worrying”", "« avancent bien »": no verb of saying
         if not is_quote:
             content = _refine_content(text, verb, cue, content, stance, quotes)
+        elif content is not None and content.start > cue.end and lemma not in QUALIFYING_LEMMAS:
+            longer = _last_phrase(text, verb, cue, content)  # "s'est dit « confiant » dans la capacité de ..."
+            if longer is not None:
+                content, is_quote = longer, False
         source = _source_for_verb(text, verb, quotes, cue)
         if source is None and verb.pos_ not in ("VERB", "AUX") and inverted is None:
             return  # "denied reports that ...", "his state had created": a noun, not a verb of saying
@@ -1010,6 +1029,8 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
             phrases.append(cue)
     out = _nest(text, out, doc, quotes) if doc is not None else out
     for cue in phrases:
+        if cue.type == "according_to" and any(qs < cue.start < qe for qs, qe in quotes):
+            continue  # "« avance selon le plan »": inside someone's words
         if any(a.source and a.source.start <= cue.start < a.source.end for a in out):
             continue  # "Sources close to the negotiations said ...": part of a verb's source
         if any(w in cue.text.lower() for w in ANONYMITY_WORDS) and (
@@ -1040,6 +1061,11 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
             continue
         out.append(Attribution("direct_quote", speaker, Span(":", colon, colon + 1), ":", "neutral",
                                Span(text[qs:qe], qs, qe), True))
+    for a in out:  # "... par l'escalade à la frontière, selon un communiqué": the phrase frames the whole
+        for b in out:
+            if b.lemma in ("selon", "d'après", "according to") and a.content and b.type != a.type and \
+                    a.content.start < b.cue.start < a.content.end and text[:b.cue.start].rstrip().endswith(","):
+                a.content = _span(text, a.content.start, text.rfind(",", 0, b.cue.start)) or a.content
     out.sort(key=lambda a: a.cue.start)
     return out
 
