@@ -188,6 +188,13 @@ def test_attribution_shapes(text, lang, expected):
       ("un communiqué de la mairie", "selon", "Le maire s'est dit « très inquiet » de la situation")]),
     ("Le club « avance selon le plan », assure son président.", "fr",
      [("son président", "assure", "Le club « avance selon le plan »")]),
+    # source phrases the cue lexicon misses: contracted "aux dires des", "à entendre X", "Pour" + title + name
+    ("Aux dires des riverains, la rivière n'avait jamais atteint un tel niveau.", "fr",
+     [("des riverains", "Aux dires", "la rivière n'avait jamais atteint un tel niveau")]),
+    ("À entendre son entraîneur, l'équipe n'a jamais été aussi soudée.", "fr",
+     [("son entraîneur", "À entendre", "l'équipe n'a jamais été aussi soudée")]),
+    ("Pour l'économiste Thomas Garnier, la hausse des taux risque de freiner l'investissement.", "fr",
+     [("l'économiste Thomas Garnier", "Pour", "la hausse des taux risque de freiner l'investissement")]),
     # a quote followed by the last prepositional phrase: the whole complement
     ("Un proche du dossier évoque « des tensions très fortes » entre le directeur et son conseil d'administration.",
      "fr", [("Un proche du dossier", "évoque",
@@ -207,6 +214,8 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("A spokesperson for the company declined to comment on the figures.", "en"),
     ("Les autorités recommandent de ne pas consommer l'eau du robinet.", "fr"),  # a recommendation is a call
     ("La sécheresse menace les récoltes de blé.", "fr"),  # a threat with no clause
+    ("Pour la première fois, le club a perdu à domicile.", "fr"),  # "pour" without a speaker
+    ("Pour Noël, les magasins ouvriront le dimanche.", "fr"),
 ])
 def test_cues_that_report_no_claim_are_not_attributions(text, lang):
     assert _attributions(text, lang) == []

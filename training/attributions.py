@@ -939,6 +939,38 @@ def _nest(text: str, verbal: list[Attribution], doc, quotes) -> list[Attribution
     return kept
 
 
+# Source phrases at the head of a clause that the cue lexicon misses: contracted "aux dires des/du",
+# "à entendre X", and "Pour" + a title and a name ("Pour l'économiste Thomas Garnier, P"; not
+# "Pour Noël" or "Pour la première fois").
+EXTRA_PHRASES = {"fr": [(re.compile(r"(?:^|(?<=: ))(aux dires)(?= d(?:es|u) )", re.IGNORECASE), "aux dires de", "distancing"),
+                        (re.compile(r"(?:^|(?<=: ))(à entendre)(?= )", re.IGNORECASE), "à entendre", "distancing"),
+                        (re.compile(r"(?:^|(?<=: ))(pour)(?= )", re.IGNORECASE), "pour", "neutral")]}
+
+
+def _extra_phrases(text: str, lang: str, doc, cues) -> list[Cue]:
+    out = []
+    for pattern, lemma, stance in EXTRA_PHRASES.get(lang, ()):
+        for m in pattern.finditer(text):
+            start, end = m.span(1)
+            if any(c.start <= start < c.end or start <= c.start < end for c in cues):
+                continue
+            comma = text.find(",", end)
+            if comma == -1:
+                continue
+            np_ = doc.char_span(end + 1, comma, alignment_mode="contract") if doc is not None else None
+            if np_ is None or not len(np_):
+                continue
+            if lemma == "pour":  # a title noun, then a name, and nothing else
+                pos = [t.pos_ for t in np_ if t.pos_ not in ("DET", "ADJ") and t.text not in ("-", "'", "\u2019")]
+                if not (pos and pos[0] == "NOUN" and pos[-1] == "PROPN" and set(pos) <= {"NOUN", "PROPN"}
+                        and np_[0].pos_ == "DET"):
+                    continue
+            elif not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in np_):
+                continue
+            out.append(Cue("according_to", text[start:end], start, end, lemma=lemma, stance=stance, main_clause=True))
+    return out
+
+
 INVERSION_CLITIC = re.compile(r"-(?:t-)?(il|elle|on|ils|elles)\b", re.IGNORECASE)
 
 
@@ -1028,6 +1060,7 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
                 continue
             phrases.append(cue)
     out = _nest(text, out, doc, quotes) if doc is not None else out
+    phrases += _extra_phrases(text, lang, doc, found.cues)
     for cue in phrases:
         if cue.type == "according_to" and any(qs < cue.start < qe for qs, qe in quotes):
             continue  # "« avance selon le plan »": inside someone's words
