@@ -195,6 +195,11 @@ def test_attribution_shapes(text, lang, expected):
      [("son entraîneur", "À entendre", "l'équipe n'a jamais été aussi soudée")]),
     ("Pour l'économiste Thomas Garnier, la hausse des taux risque de freiner l'investissement.", "fr",
      [("l'économiste Thomas Garnier", "Pour", "la hausse des taux risque de freiner l'investissement")]),
+    # a speaker after the verb stops before the medium; a passive with no agent reports nothing
+    ("La réforme sera maintenue, a assuré mardi le ministre sur France Inter.", "fr",
+     [("le ministre", "a assuré", "La réforme sera maintenue")]),
+    ("Le gouvernement a annoncé vendredi qu'il renonçait au projet, qui était contesté depuis des mois.", "fr",
+     [("Le gouvernement", "a annoncé", "qu'il renonçait au projet, qui était contesté depuis des mois")]),
     # a quote followed by the last prepositional phrase: the whole complement
     ("Un proche du dossier évoque « des tensions très fortes » entre le directeur et son conseil d'administration.",
      "fr", [("Un proche du dossier", "évoque",

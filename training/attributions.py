@@ -231,6 +231,11 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
     while lo < hi and (doc[lo].lower_ in RELATIVE_PRONOUNS or doc[lo].dep_ == "case" and doc[lo].head.i == head.i
                        and doc[lo].lower_ not in CONTRACTED_ARTICLES):
         lo += 1
+    if verb is not None and head.i > verb.i and doc.lang_ == "fr":
+        for k in range(head.i + 1, hi + 1):  # "a assuré mardi le ministre sur France Inter": not the medium
+            if doc[k].lower_ in SPEAKER_ADJUNCT_PREPOSITIONS:
+                hi = k - 1
+                break
     for k in range(lo + 1, hi):  # "son président, Jean-Marc Ollier, lors d'une conférence": not the adjunct
         if doc[k].text == "," and doc[k + 1].pos_ == "ADP" or doc[k].text == "," and doc[k + 1].lower_ == "lors":
             hi = k - 1
@@ -262,6 +267,8 @@ def _apposition_end(doc, hi: int) -> int:
 
 
 NP_INNER_ADPS = {"de", "du", "des", "d'", "of"}
+# After a speaker that follows the verb, where the adjuncts of the verb begin.
+SPEAKER_ADJUNCT_PREPOSITIONS = {"sur", "dans", "lors", "devant", "pendant", "durant", "auprès"}
 # A contracted article belongs to the source: "Aux dires des habitants" -> "des habitants".
 CONTRACTED_ARTICLES = {"du", "des", "au", "aux"}
 PREVERBAL_CLITICS = CLITICS | {"ne", "n'", "nous", "vous", "me", "m'", "te", "t'"}
@@ -538,6 +545,9 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
     quote = _nearest_quote(verb, cue, quotes, text)
     if after:
         span = _subtree_span(text, after[0])
+        mark = next((c for c in after[0].children if c.dep_ == "mark" and c.lower_ in COMPLEMENTIZERS), None)
+        if span is not None and mark is not None and span.start < mark.idx:
+            span = _span(text, mark.idx, span.end)  # "a assuré mardi sur France Inter que P": from "que"
         if quote is None or quote.end <= cue.start or (span and span.start <= quote.start and quote.end <= span.end + 2):
             if span and quote and quote.end > span.end:
                 span = Span(text[span.start:quote.end], span.start, quote.end)  # keep the closing mark
@@ -845,6 +855,8 @@ def _reports_something(verb, cue: Cue, content: Span | None, stance: str) -> boo
         return False
     if any(c.lower_ in NON_CLAIM_OBJECTS for c in verb.children if c.i > verb.i):
         return False
+    if _passive_subject(_subject(verb)) and _agent(verb) is None and not any(c.dep_ == "ccomp" for c in verb.children):
+        return False  # "le projet, qui était contesté depuis des mois": no one reports anything
     if content is not None:
         return True
     if any(c.dep_ in OBJECT_DEPS and c.pos_ == "PRON" for c in verb.children):
