@@ -200,6 +200,15 @@ def test_attribution_shapes(text, lang, expected):
      [("le ministre", "a assuré", "La réforme sera maintenue")]),
     ("Le gouvernement a annoncé vendredi qu'il renonçait au projet, qui était contesté depuis des mois.", "fr",
      [("Le gouvernement", "a annoncé", "qu'il renonçait au projet, qui était contesté depuis des mois")]),
+    # asides of anonymity are not part of the source, also without commas; nor is an aside on a modifier
+    ("According to a senior diplomat who requested anonymity, the talks have stalled.", "en",
+     [("a senior diplomat", "According to", "the talks have stalled")]),
+    ("The talks have stalled, according to a senior diplomat who requested anonymity.", "en",
+     [("a senior diplomat", "according to", "The talks have stalled")]),
+    ("A senior official who spoke on condition of anonymity said the talks had failed.", "en",
+     [("A senior official", "said", "the talks had failed")]),
+    ("A spokesman for the prime minister, who declined to be named, said no decision had been taken.", "en",
+     [("A spokesman for the prime minister", "said", "no decision had been taken")]),
     # a quote followed by the last prepositional phrase: the whole complement
     ("Un proche du dossier évoque « des tensions très fortes » entre le directeur et son conseil d'administration.",
      "fr", [("Un proche du dossier", "évoque",
@@ -221,6 +230,8 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("La sécheresse menace les récoltes de blé.", "fr"),  # a threat with no clause
     ("Pour la première fois, le club a perdu à domicile.", "fr"),  # "pour" without a speaker
     ("Pour Noël, les magasins ouvriront le dimanche.", "fr"),
+    ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting
+    ("Aucun groupe n'a revendiqué l'attentat.", "fr"),
 ])
 def test_cues_that_report_no_claim_are_not_attributions(text, lang):
     assert _attributions(text, lang) == []

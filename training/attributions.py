@@ -200,11 +200,13 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
     tokens = [head] + [t for t in head.subtree if t.i != head.i]
     skip = set()
     doc = head.doc
-    for child in head.children:
+    for child in (c for t in tokens for c in t.children):  # also "A spokesman for the minister, who ..."
         if child.dep_.split(":")[0] in _CLAUSAL and child.i > head.i:
             set_off = child.left_edge.i > 0 and doc[child.left_edge.i - 1].text in (",", "(", "\u2013", "\u2014")
             holds_verb = verb is not None and child.left_edge.i <= verb.i <= child.right_edge.i
-            if set_off or holds_verb:
+            anonymous = child.left_edge.lower_ in RELATIVE_PRONOUNS and any(
+                w in t.lower_ for t in child.subtree for w in ANONYMITY_WORDS)  # "a diplomat who requested anonymity"
+            if set_off or holds_verb or anonymous:
                 skip.update(t.i for t in child.subtree)
     kept = sorted(t.i for t in tokens if t.i not in skip)
     # Keep the contiguous run around the head.
@@ -790,10 +792,14 @@ def _clause_content(text: str, cue: Cue, source: Span | None, quotes) -> Span | 
     a phrase in mid-clause ("The club, according to the BBC, has ...") leaves the whole clause."""
     lo = cue.start
     hi = source.end if source else cue.end
-    aside = re.match(r"\s*,\s*(?:qui|who|which|dont|whose|[\w-]+(?:é|ée|és|ées|ed|ant|ing))\b[^,;:«»“”\"]*,", text[hi:], re.IGNORECASE)
+    aside = re.match(r"\s*,\s*(?:qui|who|which|dont|whose|[\w-]+(?:é|ée|és|ées|ed|ant|ing))\b[^,;:«»“”\"]*,", text[hi:],
+                     re.IGNORECASE) or re.match(r"\s+(?:qui|who)\b[^,;:«»“”\"]*,", text[hi:], re.IGNORECASE)
     if aside and cue.start == 0 or aside and text[:cue.start].strip() == "":
         hi += aside.end()  # "Selon l'acte d'accusation, consulté par l'AFP, P": the aside is the source's
     before, after = _span(text, 0, lo), _span(text, hi, len(text))
+    if after is not None and after.text.split(" ", 1)[0].lower() in ("who", "qui", "which", "whose", "dont"):
+        comma = text.find(",", after.start)  # "..., according to a diplomat who requested anonymity": the source's
+        after = _span(text, comma + 1, len(text)) if comma != -1 else None
     if before is None:
         words = after.text.split() if after else []
         comp = next((k for k, w in enumerate(words[:6]) if w.lower() in ("that", "que") or w.lower().startswith("qu'")), None)
@@ -824,6 +830,9 @@ def _phrase_source(text: str, cue: Cue, doc) -> Span | None:
     span = _span(text, cue.end, end)
     if span is None:
         return None
+    anonymity = re.search(r"\s(?:who|qui)\s[^,]*(?:anonym|named|nommé)", span.text, re.IGNORECASE)
+    if anonymity:  # "according to a senior diplomat who requested anonymity"
+        span = _span(text, span.start, span.start + anonymity.start())
     if doc is not None:
         toks = doc.char_span(span.start, span.end, alignment_mode="expand")
         if toks is not None and len(toks) > 12:
@@ -876,6 +885,7 @@ def _reports_something(verb, cue: Cue, content: Span | None, stance: str) -> boo
     return False
 
 
+NEGATIVE_SUBJECTS = {"nobody", "none", "personne", "rien"}
 # After a comma, what starts material that is not part of a complement clause: an apposition to
 # the clause ("..., une thèse que ..."), "ce que", a relative, a gerund or participle ("tout en
 # admettant", "saying").
@@ -1021,6 +1031,10 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
             content, is_quote = _content_for_verb(text, verb, cue, quotes, lemma, stance)
             if not _reports_something(verb, cue, content, stance):
                 return
+            subj = _subject(verb)
+            if subj is not None and stance != "denial" and (subj.lower_ in NEGATIVE_SUBJECTS or any(
+                    c.lower_ in ("no", "aucun", "aucune", "nul", "nulle") and c.i < subj.i for c in subj.children)):
+                return  # "Nobody has claimed responsibility", "No group has said": negated reporting
         if inverted is None and verb.pos_ == "ADJ" or content is None and any(qs < cue.start < qe for qs, qe in quotes):
             return  # "were “deeply worrying”", "« avancent bien »": no verb of saying
         if not is_quote:
