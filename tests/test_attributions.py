@@ -209,6 +209,12 @@ def test_attribution_shapes(text, lang, expected):
      [("A senior official", "said", "the talks had failed")]),
     ("A spokesman for the prime minister, who declined to be named, said no decision had been taken.", "en",
      [("A spokesman for the prime minister", "said", "no decision had been taken")]),
+    # two "selon" figures: each source its own figure
+    ("Selon le ministère de l'Intérieur, 80 000 personnes ont manifesté en France, 500 000 selon la CGT.", "fr",
+     [("le ministère de l'Intérieur", "Selon", "80 000 personnes ont manifesté en France"), ("la CGT", "selon", "500 000")]),
+    # a relative clause after an incise is the speaker's aside, with its own content
+    ("Il s'agit d'une « erreur technique », a assuré la SNCF, qui promet un remboursement.", "fr",
+     [("la SNCF", "a assuré", "Il s'agit d'une « erreur technique »"), ("la SNCF", "promet", "un remboursement")]),
     # a quote followed by the last prepositional phrase: the whole complement
     ("Un proche du dossier évoque « des tensions très fortes » entre le directeur et son conseil d'administration.",
      "fr", [("Un proche du dossier", "évoque",

@@ -541,8 +541,11 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
         end = max(verb.head.right_edge.i, verb.head.i)
         if nxt <= end:
             return _span(text, doc[nxt].idx, doc[end].idx + len(doc[end])), False
+    gs = _group_start(verb, cue)
+    incise = gs > 0 and doc[gs - 1].text in (",", "»", "\u201d", '"')
     clauses = [c for c in verb.children if c.dep_ == "ccomp"
-               and not (c.left_edge.i > 0 and doc[c.left_edge.i - 1].text == "," and c.left_edge.tag_ == "VBG")]
+               and not (c.left_edge.i > 0 and doc[c.left_edge.i - 1].text == "," and (
+                   c.left_edge.tag_ == "VBG" or incise and c.left_edge.lower_ in RELATIVE_PRONOUNS and c.left_edge.i > verb.i))]
     after = [c for c in clauses if c.i > verb.i]
     quote = _nearest_quote(verb, cue, quotes, text)
     if after:
@@ -564,7 +567,7 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
         return _span(text, _topic_end(text), verb.doc[start - 1].idx), False  # "P, a estimé jeudi X." -> P
     if _inverted_relative(verb, start, subj):
         return None, False  # "que conteste son avocat": the antecedent is the content
-    if subj is not None and subj.i < verb.i and verb.dep_ in ("parataxis", "ccomp") and \
+    if subj is not None and subj.i < verb.i and verb.dep_ in ("parataxis", "ccomp") and subj.lower_ not in RELATIVE_PRONOUNS and \
             subj.left_edge.i > 0 and verb.doc[subj.left_edge.i - 1].text == "," and verb.head.i < subj.i:
         return _span(text, _topic_end(text), verb.doc[subj.left_edge.i - 1].idx), False  # "P, X said."
     if lemma not in ADDRESSEE_LEMMAS:
@@ -1125,6 +1128,20 @@ def extract(found: SentenceCues, lang: str, doc) -> list[Attribution]:
             if b.lemma in ("selon", "d'après", "according to") and a.content and b.type != a.type and \
                     a.content.start < b.cue.start < a.content.end and text[:b.cue.start].rstrip().endswith(","):
                 a.content = _span(text, a.content.start, text.rfind(",", 0, b.cue.start)) or a.content
+    tails = [a for a in out if a.lemma in ("selon", "d'après", "according to")]
+    for a in tails:  # "Selon X, 80 000 personnes ont manifesté, 500 000 selon Y": two figures, two sources
+        for b in tails:
+            comma = text.rfind(",", 0, b.cue.start)
+            if a is b or not a.content or not (a.content.start < b.cue.start < a.content.end) or comma < 0:
+                continue
+            if a.cue.start < b.cue.start and comma > a.content.start:
+                a.content = _span(text, a.content.start, comma) or a.content
+    for a in tails:
+        others = [b for b in tails if b is not a and a.content and a.content.start <= b.cue.start < a.content.end]
+        comma = text.rfind(",", 0, a.cue.start)
+        if others and a.content.end <= a.cue.start and comma > max(b.cue.start for b in others):
+            a.content = _span(text, comma + 1, a.cue.start) or a.content
+            a.main_clause = False
     out.sort(key=lambda a: a.cue.start)
     return out
 
