@@ -215,6 +215,16 @@ def test_attribution_shapes(text, lang, expected):
     # a relative clause after an incise is the speaker's aside, with its own content
     ("Il s'agit d'une « erreur technique », a assuré la SNCF, qui promet un remboursement.", "fr",
      [("la SNCF", "a assuré", "Il s'agit d'une « erreur technique »"), ("la SNCF", "promet", "un remboursement")]),
+    # a participle after an aside is no incise; a reflexive incise is one; a name after "de Lille" is an apposition
+    ("Le suspect aurait, d'après une source proche de l'enquête, reconnu les faits.", "fr",
+     [("une source proche de l'enquête", "d'après",
+       "Le suspect aurait, d'après une source proche de l'enquête, reconnu les faits"),
+      ("Le suspect", "reconnu", "les faits")]),
+    ("C'est « une victoire », s'est félicité le maire de Lille, Arnaud Dupont.", "fr",
+     [("le maire de Lille, Arnaud Dupont", "s'est félicité", "C'est « une victoire »")]),
+    # an infinitive before the quote belongs to the content
+    ("Un témoin raconte avoir vu « une boule de feu ».", "fr",
+     [("Un témoin", "raconte", "avoir vu « une boule de feu »")]),
     # a quote followed by the last prepositional phrase: the whole complement
     ("Un proche du dossier évoque « des tensions très fortes » entre le directeur et son conseil d'administration.",
      "fr", [("Un proche du dossier", "évoque",

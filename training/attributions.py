@@ -253,7 +253,7 @@ def _apposition_end(doc, hi: int) -> int:
     apposition is a name after a title, or a bare noun phrase after a name, and ends the clause."""
     k = hi + 2
     first = doc[k]
-    if doc[hi].pos_ != "PROPN" and first.pos_ == "PROPN":
+    if first.pos_ == "PROPN" and (doc[hi].pos_ != "PROPN" or k + 1 < len(doc) and doc[k + 1].pos_ == "PROPN"):
         ok = lambda t: t.pos_ == "PROPN" or t.text.startswith("-")  # noqa: E731
     elif doc[hi].pos_ == "PROPN" and first.pos_ == "NOUN" and first.is_lower:
         ok = lambda t: t.pos_ in ("NOUN", "PROPN", "ADJ", "DET") or t.lower_ in NP_INNER_ADPS | {"à", "au", "aux", "en", "in", "at"}  # noqa: E731
@@ -367,7 +367,17 @@ def _incise(verb, group_start: int, subj) -> bool:
         opener = next((doc[k + 1] for k in range(group_start - 2, -1, -1) if doc[k].text == ","), None)
         if opener is not None and (opener.lower_ in RELATIVE_PRONOUNS or "Part" in opener.morph.get("VerbForm")):
             return False  # "Le chauffard, dont le permis ..., a prétendu": an aside, then the verb
+    if after_break and doc.lang_ == "fr" and not _finite_group(doc, group_start) and verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return False  # "Le suspect aurait, d'après X, reconnu les faits": a participle after an aside
     return after_break and (subj is None or subj.i < group_start and not _after_aside(subj, group_start))
+
+
+def _finite_group(doc, group_start: int) -> bool:
+    """The verb group starts with a finite verb, past a reflexive clitic ("s'est félicité")."""
+    k = group_start
+    while k < len(doc) - 1 and doc[k].lower_ in REFLEXIVES:
+        k += 1
+    return "Fin" in doc[k].morph.get("VerbForm")
 
 
 def _passive_subject(subj) -> bool:
@@ -490,6 +500,13 @@ def _quote_content(text: str, verb, cue: Cue, quote: Span, stance: str = "neutra
         if lead and not lead.endswith((":", "-", "\u2013", "\u2014")):
             return None, False  # "P « Q », a indiqué X": the whole clause is the content
         return quote, True
+    lead_in = [t for t in verb.doc if cue.end <= t.idx < quote.start]
+    infinitive = next((t for t in lead_in if "Inf" in t.morph.get("VerbForm") or t.tag_ == "TO"), None)
+    if infinitive is not None and verb.lang_ == "fr" and not any(t.text in (",", ";", ":") for t in lead_in):
+        first = next((t for t in lead_in if t.i >= infinitive.i - 2 and (
+            t.i == infinitive.i or t.lower_ in ("ne", "n'", "de", "d'", "à", "not", "never"))), infinitive)
+        return _clause_end_span(text, first.idx), False  # "raconte avoir vu « une boule de feu »" (French parses
+        # often hang the quote on the reporting verb; English ones keep it in the infinitive clause)
     holder = next((c for c in verb.children if c.i > verb.i and c.left_edge.idx <= quote.start <
                    c.right_edge.idx + len(c.right_edge)), None)
     if holder is not None and holder.dep_ == "punct" and holder.left_edge.idx < quote.start and \
@@ -563,7 +580,7 @@ def _content_for_verb(text: str, verb, cue: Cue, quotes, lemma: str, stance: str
             return content, is_quote
     start = _group_start(verb, cue)
     subj = _subject(verb)
-    if _incise(verb, start, subj) and "Fin" in verb.doc[start].morph.get("VerbForm"):
+    if _incise(verb, start, subj) and _finite_group(verb.doc, start):
         return _span(text, _topic_end(text), verb.doc[start - 1].idx), False  # "P, a estimé jeudi X." -> P
     if _inverted_relative(verb, start, subj):
         return None, False  # "que conteste son avocat": the antecedent is the content
@@ -758,7 +775,7 @@ def _surface_content(text: str, verb, cue: Cue) -> Span | None:
     doc = verb.doc
     start = _group_start(verb, cue)
     subj = _subject(verb)
-    if start > 0 and doc[start - 1].text == "," and "Fin" in doc[start].morph.get("VerbForm") and (
+    if start > 0 and doc[start - 1].text == "," and _finite_group(doc, start) and (
             subj is None or subj.i > verb.i or subj.i >= start):  # "a-t-il lancé": inside the group
         return _span(text, 0, doc[start - 1].idx)
     last_word = cue.text.lower().rsplit(" ", 1)[-1]
