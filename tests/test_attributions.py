@@ -225,6 +225,9 @@ def test_attribution_shapes(text, lang, expected):
     # an infinitive before the quote belongs to the content
     ("Un témoin raconte avoir vu « une boule de feu ».", "fr",
      [("Un témoin", "raconte", "avoir vu « une boule de feu »")]),
+    # "including" is a preposition, not a trailing participle clause
+    ("Officials in Kyiv said the attack had killed four people, including a child.", "en",
+     [("Officials in Kyiv", "said", "the attack had killed four people, including a child")]),
     # a quote followed by the last prepositional phrase: the whole complement
     ("Un proche du dossier évoque « des tensions très fortes » entre le directeur et son conseil d'administration.",
      "fr", [("Un proche du dossier", "évoque",

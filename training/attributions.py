@@ -708,7 +708,7 @@ def _refine_content(text: str, verb, cue: Cue, content: Span | None, stance: str
             break
         clitic_participle = nxt.i > t.i + 1 and nxt.lower_.endswith("ant")  # ", les qualifiant de ..."
         if clitic_participle or (nxt.tag_ == "VBG" or "Part" in nxt.morph.get("VerbForm") and "Pres" in nxt.morph.get(
-                "Tense")) and trailing and nxt.head.i < t.i:
+                "Tense")) and trailing and nxt.head.i < t.i and nxt.dep_ != "prep" and nxt.lower_ not in ("including", "excluding"):
             end = t.idx  # "ces accusations, les qualifiant de ..."
             break
     if stance == "denial":  # "dismissed the allegations as “baseless”": the rejected object
