@@ -228,6 +228,13 @@ def test_attribution_shapes(text, lang, expected):
     # "including" is a preposition, not a trailing participle clause
     ("Officials in Kyiv said the attack had killed four people, including a child.", "en",
      [("Officials in Kyiv", "said", "the attack had killed four people, including a child")]),
+    # a title before an apposed subject at the head of the sentence belongs to the source
+    ("Le porte-parole de l'état-major, le colonel Pierre Lenoir, a confirmé la frappe.", "fr",
+     [("Le porte-parole de l'état-major, le colonel Pierre Lenoir", "a confirmé", "la frappe")]),
+    # a quote followed by its object: the whole complement, except after a qualification verb
+    ("L'entraîneur du PSG a dit « ne pas comprendre » la décision de l'arbitre.", "fr",
+     [("L'entraîneur du PSG", "a dit", "« ne pas comprendre » la décision de l'arbitre")]),
+    ("Les opposants jugent « liberticide » le texte.", "fr", [("Les opposants", "jugent", "« liberticide »")]),
     # a quote followed by the last prepositional phrase: the whole complement
     ("Un proche du dossier évoque « des tensions très fortes » entre le directeur et son conseil d'administration.",
      "fr", [("Un proche du dossier", "évoque",

@@ -233,6 +233,15 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
     while lo < hi and (doc[lo].lower_ in RELATIVE_PRONOUNS or doc[lo].dep_ == "case" and doc[lo].head.i == head.i
                        and doc[lo].lower_ not in CONTRACTED_ARTICLES):
         lo += 1
+    if verb is not None and head.i < verb.i and lo > 1 and doc[lo - 1].text == "," and \
+            doc[lo].lower_ not in RELATIVE_PRONOUNS | {"whose"}:
+        j = lo - 2  # "Le porte-parole de l'état-major, le colonel Pierre Lenoir, a confirmé": the title too
+        while j > 0 and (_np_token(doc[j - 1]) or _glued(doc[j - 1], doc[j])) and doc[j - 1].text != ",":
+            j -= 1
+        segment = doc[j:lo - 1]
+        if j == 0 and segment[0].pos_ in ("DET", "PROPN") and any(t.pos_ in ("NOUN", "PROPN") for t in segment) and \
+                not any(t.pos_ in ("VERB", "AUX") for t in segment):
+            lo = j
     if verb is not None and head.i > verb.i and doc.lang_ == "fr":
         for k in range(head.i + 1, hi + 1):  # "a assuré mardi le ministre sur France Inter": not the medium
             if doc[k].lower_ in SPEAKER_ADJUNCT_PREPOSITIONS:
@@ -507,6 +516,10 @@ def _quote_content(text: str, verb, cue: Cue, quote: Span, stance: str = "neutra
             t.i == infinitive.i or t.lower_ in ("ne", "n'", "de", "d'", "à", "not", "never"))), infinitive)
         return _clause_end_span(text, first.idx), False  # "raconte avoir vu « une boule de feu »" (French parses
         # often hang the quote on the reporting verb; English ones keep it in the infinitive clause)
+    nxt = next((t for t in verb.doc if t.idx >= quote.end), None)
+    if lemma not in QUALIFYING_LEMMAS and text[cue.end:quote.start].strip() == "" and nxt is not None and \
+            nxt.pos_ in ("DET", "NOUN", "PROPN") and not nxt.is_punct:
+        return _clause_end_span(text, quote.start), False  # "a dit « ne pas comprendre » la décision"
     holder = next((c for c in verb.children if c.i > verb.i and c.left_edge.idx <= quote.start <
                    c.right_edge.idx + len(c.right_edge)), None)
     if holder is not None and holder.dep_ == "punct" and holder.left_edge.idx < quote.start and \
@@ -529,7 +542,8 @@ def _quote_content(text: str, verb, cue: Cue, quote: Span, stance: str = "neutra
         return quote, True  # "praised the novel as “audacious”": the qualification
     start = min(holder.left_edge.idx, quote.start)
     end = max(holder.right_edge.idx + len(holder.right_edge), quote.end)
-    if lemma in QUALIFYING_LEMMAS and holder.dep_ in OBJECT_DEPS and holder.idx < quote.start and end <= quote.end:
+    if lemma in QUALIFYING_LEMMAS and holder.dep_ in OBJECT_DEPS and (
+            holder.idx < quote.start and end <= quote.end or holder.idx >= quote.end):  # "juge « peu probable » un accord"
         return quote, True  # "a jugé la proposition « irréaliste »": the qualification
     span = _span(text, start, end)
     if span is None or (span.start, span.end) == (quote.start, quote.end):
