@@ -153,6 +153,11 @@ TIME_NOUNS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dima
               "friday", "saturday", "sunday", "yesterday", "today", "week"}
 
 
+# Heads of sentence-initial time phrases ("Le lendemain, X a dit", "The next day, X said").
+TIME_WORDS = {"lendemain", "veille", "jour", "jours", "soir", "soirée", "nuit", "an", "année", "mois", "heure", "heures",
+              "fois", "temps", "moment", "day", "days", "night", "morning", "evening", "year", "month", "time", "weekend"}
+
+
 def _inverted_relative(verb, group_start: int, subj) -> bool:
     """"une hypothèse que conteste son avocat": object relative, subject after the verb."""
     doc = verb.doc
@@ -234,13 +239,13 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
                        and doc[lo].lower_ not in CONTRACTED_ARTICLES):
         lo += 1
     if verb is not None and head.i < verb.i and lo > 1 and doc[lo - 1].text == "," and \
-            doc[lo].lower_ not in RELATIVE_PRONOUNS | {"whose"}:
+            doc[lo].lower_ not in RELATIVE_PRONOUNS | {"whose"} and doc[lo].pos_ in ("DET", "PROPN"):
         j = lo - 2  # "Le porte-parole de l'état-major, le colonel Pierre Lenoir, a confirmé": the title too
         while j > 0 and (_np_token(doc[j - 1]) or _glued(doc[j - 1], doc[j])) and doc[j - 1].text != ",":
             j -= 1
         segment = doc[j:lo - 1]
         if j == 0 and segment[0].pos_ in ("DET", "PROPN") and any(t.pos_ in ("NOUN", "PROPN") for t in segment) and \
-                not any(t.pos_ in ("VERB", "AUX") for t in segment):
+                not any(t.pos_ in ("VERB", "AUX", "NUM") or t.lower_ in TIME_NOUNS | TIME_WORDS for t in segment):
             lo = j
     if verb is not None and head.i > verb.i and doc.lang_ == "fr":
         for k in range(head.i + 1, hi + 1):  # "a assuré mardi le ministre sur France Inter": not the medium
