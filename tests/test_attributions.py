@@ -235,6 +235,8 @@ def test_attribution_shapes(text, lang, expected):
     ("L'entraîneur du PSG a dit « ne pas comprendre » la décision de l'arbitre.", "fr",
      [("L'entraîneur du PSG", "a dit", "« ne pas comprendre » la décision de l'arbitre")]),
     ("Les opposants jugent « liberticide » le texte.", "fr", [("Les opposants", "jugent", "« liberticide »")]),
+    ("Interrogé par l'AFP, le directeur de l'usine, Marc Roux, a reconnu des erreurs.", "fr",
+     [("le directeur de l'usine, Marc Roux", "a reconnu", "des erreurs")]),
     ("La veille, le ministre avait démenti toute démission.", "fr",
      [("le ministre", "avait démenti", "toute démission")]),
     # a quote followed by the last prepositional phrase: the whole complement

@@ -244,7 +244,8 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
         while j > 0 and (_np_token(doc[j - 1]) or _glued(doc[j - 1], doc[j])) and doc[j - 1].text != ",":
             j -= 1
         segment = doc[j:lo - 1]
-        if j == 0 and segment[0].pos_ in ("DET", "PROPN") and any(t.pos_ in ("NOUN", "PROPN") for t in segment) and \
+        opener = j == 0 or doc[j - 1].text == "," and j >= 2  # "Speaking to the BBC, the head of the NHS, X, said"
+        if opener and segment[0].pos_ in ("DET", "PROPN") and any(t.pos_ in ("NOUN", "PROPN") for t in segment) and \
                 not any(t.pos_ in ("VERB", "AUX", "NUM") or t.lower_ in TIME_NOUNS | TIME_WORDS for t in segment):
             lo = j
     if verb is not None and head.i > verb.i and doc.lang_ == "fr":
