@@ -237,6 +237,11 @@ def test_attribution_shapes(text, lang, expected):
     ("Les opposants jugent « liberticide » le texte.", "fr", [("Les opposants", "jugent", "« liberticide »")]),
     ("Interrogé par l'AFP, le directeur de l'usine, Marc Roux, a reconnu des erreurs.", "fr",
      [("le directeur de l'usine, Marc Roux", "a reconnu", "des erreurs")]),
+    # coordinated subjects are one source; a long subject without commas before an incise is its content
+    ("Les syndicats et le patronat ont dénoncé un texte « déséquilibré ».", "fr",
+     [("Les syndicats et le patronat", "ont dénoncé", "un texte « déséquilibré »")]),
+    ("Ce n'est « pas le moment » de relâcher l'effort, a jugé la ministre.", "fr",
+     [("la ministre", "a jugé", "Ce n'est « pas le moment » de relâcher l'effort")]),
     ("La veille, le ministre avait démenti toute démission.", "fr",
      [("le ministre", "avait démenti", "toute démission")]),
     # a quote followed by the last prepositional phrase: the whole complement

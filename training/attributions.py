@@ -238,6 +238,13 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
     while lo < hi and (doc[lo].lower_ in RELATIVE_PRONOUNS or doc[lo].dep_ == "case" and doc[lo].head.i == head.i
                        and doc[lo].lower_ not in CONTRACTED_ARTICLES):
         lo += 1
+    if verb is not None and head.i < verb.i and lo > 1 and doc[lo - 1].lower_ in ("et", "and") and head.dep_ in SUBJECT_DEPS:
+        other = doc[lo - 2]  # "Les syndicats et le patronat ont dénoncé": both subjects
+        while other.head.i != head.head.i and other.head.i != other.i and other.head.i < lo - 1:
+            other = other.head
+        if other.head.i == head.head.i and other.dep_ in SUBJECT_DEPS and other.pos_ in ("NOUN", "PROPN") or \
+                other.dep_ == "conj" and other.head.i == head.i:
+            lo = other.left_edge.i
     if verb is not None and head.i < verb.i and lo > 1 and doc[lo - 1].text == "," and \
             doc[lo].lower_ not in RELATIVE_PRONOUNS | {"whose"} and doc[lo].pos_ in ("DET", "PROPN"):
         j = lo - 2  # "Le porte-parole de l'état-major, le colonel Pierre Lenoir, a confirmé": the title too
@@ -370,7 +377,8 @@ def _after_aside(subj, group_start: int) -> bool:
     """"The mayor, who was elected in 2020, has denied": the subject, then an aside set off by
     commas, then the verb (not an incise)."""
     doc = subj.doc
-    return doc[group_start - 1].text == "," and subj.right_edge.i >= group_start - 2
+    return doc[group_start - 1].text == "," and subj.right_edge.i >= group_start - 2 and any(
+        doc[k].text == "," for k in range(max(subj.left_edge.i - 1, 0), group_start - 1))  # not "Ce n'est « pas le moment » de ..., a jugé X"
 
 
 def _incise(verb, group_start: int, subj) -> bool:
