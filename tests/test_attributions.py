@@ -242,6 +242,11 @@ def test_attribution_shapes(text, lang, expected):
      [("Les syndicats et le patronat", "ont dénoncé", "un texte « déséquilibré »")]),
     ("Ce n'est « pas le moment » de relâcher l'effort, a jugé la ministre.", "fr",
      [("la ministre", "a jugé", "Ce n'est « pas le moment » de relâcher l'effort")]),
+    # a purpose adjunct after the object and ", ce que ..." are not part of the content
+    ("Le ministère a allégué des « raisons techniques » pour justifier le report du vote.", "fr",
+     [("Le ministère", "a allégué", "des « raisons techniques »")]),
+    ("Le club a affirmé avoir trouvé un accord avec le joueur, ce que son agent a aussitôt démenti.", "fr",
+     [("Le club", "a affirmé", "avoir trouvé un accord avec le joueur"), ("son agent", "a aussitôt démenti", None)]),
     ("La veille, le ministre avait démenti toute démission.", "fr",
      [("le ministre", "avait démenti", "toute démission")]),
     # a quote followed by the last prepositional phrase: the whole complement

@@ -725,8 +725,9 @@ def _refine_content(text: str, verb, cue: Cue, content: Span | None, stance: str
             continue
         rest_end = max(t2.idx + len(t2) for t2 in toks if t2.idx < end)
         trailing = nxt.right_edge.idx + len(nxt.right_edge) >= rest_end
-        if nxt.lower_ in CONTRAST_WORDS:
-            end = t.idx
+        if nxt.lower_ in CONTRAST_WORDS or nxt.lower_ == "ce" and nxt.i + 1 < len(doc) and \
+                doc[nxt.i + 1].lower_ in ("que", "qu'", "qui", "dont"):
+            end = t.idx  # "..., while ...", "..., ce que l'état-major a démenti": about the whole claim
             break
         if nxt.pos_ == "DET" and nxt.head.pos_ == "NOUN" and nxt.head.i > t.i and any(
                 c.dep_ in ("relcl", "acl:relcl") or c.dep_ == "acl" and c.left_edge.lower_ in RELATIVE_PRONOUNS
@@ -762,6 +763,9 @@ def _last_phrase(text: str, verb, cue: Cue, span: Span) -> Span | None:
     rest = [t for t in doc if t.idx >= span.end]
     while rest and rest[-1].is_punct and rest[-1].text in ".!?":
         rest = rest[:-1]
+    if rest and rest[0].lower_ in ("pour", "afin", "sans", "avant", "après", "for", "without", "before", "after") and any(
+            "Inf" in t.morph.get("VerbForm") or t.tag_ == "VBG" for t in rest):
+        return None  # "a allégué des « raisons » pour justifier la fermeture": a purpose adjunct
     if rest and (rest[0].pos_ == "ADP" or rest[0].lower_ == "lors") and not any(
             t.pos_ in ("VERB", "AUX") and "Inf" not in t.morph.get("VerbForm") or t.pos_ == "SCONJ"
             or t.text in (",", ";", ":", "(", "-", "\u2013", "\u2014") or t.is_quote for t in rest):
