@@ -247,6 +247,9 @@ def test_attribution_shapes(text, lang, expected):
      [("Le ministère", "a allégué", "des « raisons techniques »")]),
     ("Le club a affirmé avoir trouvé un accord avec le joueur, ce que son agent a aussitôt démenti.", "fr",
      [("Le club", "a affirmé", "avoir trouvé un accord avec le joueur"), ("son agent", "a aussitôt démenti", None)]),
+    # the antecedent of a relative clause, even when the parser tags the noun as an adjective
+    ("Les pompiers, prévenus par un voisin qui affirmait avoir senti du gaz, sont intervenus.", "fr",
+     [("un voisin", "affirmait", "avoir senti du gaz")]),
     ("La veille, le ministre avait démenti toute démission.", "fr",
      [("le ministre", "avait démenti", "toute démission")]),
     # a quote followed by the last prepositional phrase: the whole complement

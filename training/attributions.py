@@ -187,7 +187,8 @@ def _antecedent(verb):
     tok = verb
     for _ in range(4):
         if tok.dep_.split(":")[-1] in ("relcl",) or tok.dep_ in ("acl:relcl", "relcl"):
-            return tok.head if tok.head.pos_ in ("NOUN", "PROPN", "PRON") else None
+            nominal = tok.head.pos_ == "ADJ" and any(c.dep_ == "det" for c in tok.head.children)  # "un voisin" tagged ADJ
+            return tok.head if tok.head.pos_ in ("NOUN", "PROPN", "PRON") or nominal else None
         if tok.head.i == tok.i:
             return None
         tok = tok.head
