@@ -250,6 +250,9 @@ def test_attribution_shapes(text, lang, expected):
     # the antecedent of a relative clause, even when the parser tags the noun as an adjective
     ("Les pompiers, prévenus par un voisin qui affirmait avoir senti du gaz, sont intervenus.", "fr",
      [("un voisin", "affirmait", "avoir senti du gaz")]),
+    # a main verb after a parenthetical incise is no incise itself; an English object after "said" is no speaker
+    ("The figures, the ministry said, showed a sharp fall in crime.", "en",
+     [("the ministry", "said", None), ("The figures", "showed", "a sharp fall in crime")]),
     ("La veille, le ministre avait démenti toute démission.", "fr",
      [("le ministre", "avait démenti", "toute démission")]),
     # a quote followed by the last prepositional phrase: the whole complement

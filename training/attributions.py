@@ -175,7 +175,10 @@ def _incise_subject(verb):
     often calls it an object); bare noun phrases first, subjects before objects."""
     rights = [c for c in verb.rights if c.pos_ in ("NOUN", "PROPN", "PRON") and not _has_case(c)
               and c.lower_ not in TIME_NOUNS]
-    for deps in (("nsubj", "nsubj:pass", "expl:subj"), OBJECT_DEPS, ("obl", "nmod", "appos", "npadvmod", "obl:mod")):
+    groups = (("nsubj", "nsubj:pass", "expl:subj"), OBJECT_DEPS, ("obl", "nmod", "appos", "npadvmod", "obl:mod"))
+    if verb.lang_ == "en":  # the English parser marks "said the company" as a subject; an object is the content
+        groups = (groups[0], ("attr",), groups[2])
+    for deps in groups:
         for child in rights:
             if child.dep_ in deps:
                 return child
@@ -246,8 +249,8 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
         if other.head.i == head.head.i and other.dep_ in SUBJECT_DEPS and other.pos_ in ("NOUN", "PROPN") or \
                 other.dep_ == "conj" and other.head.i == head.i:
             lo = other.left_edge.i
-    if verb is not None and head.i < verb.i and lo > 1 and doc[lo - 1].text == "," and \
-            doc[lo].lower_ not in RELATIVE_PRONOUNS | {"whose"} and doc[lo].pos_ in ("DET", "PROPN"):
+    if verb is not None and head.i < verb.i and lo > 1 and doc[lo - 1].text == "," and hi + 1 < len(doc) and \
+            doc[hi + 1].text == "," and doc[lo].lower_ not in RELATIVE_PRONOUNS | {"whose"} and doc[lo].pos_ in ("DET", "PROPN"):
         j = lo - 2  # "Le porte-parole de l'état-major, le colonel Pierre Lenoir, a confirmé": the title too
         while j > 0 and (_np_token(doc[j - 1]) or _glued(doc[j - 1], doc[j])) and doc[j - 1].text != ",":
             j -= 1
@@ -393,6 +396,10 @@ def _incise(verb, group_start: int, subj) -> bool:
             return False  # "Le chauffard, dont le permis ..., a prétendu": an aside, then the verb
     if after_break and doc.lang_ == "fr" and not _finite_group(doc, group_start) and verb.tag_ not in ("VBD", "VBZ", "VBP"):
         return False  # "Le suspect aurait, d'après X, reconnu les faits": a participle after an aside
+    if after_break and subj is not None and subj.i < group_start:
+        commas = [k for k in range(subj.i + 1, group_start) if doc[k].text == ","]
+        if len(commas) >= 2 and any(doc[k].pos_ == "VERB" for k in range(commas[0], commas[-1])):
+            return False  # "The figures, the ministry said, showed a fall": the main verb after an incise
     return after_break and (subj is None or subj.i < group_start and not _after_aside(subj, group_start))
 
 
