@@ -253,6 +253,8 @@ def test_attribution_shapes(text, lang, expected):
     # a main verb after a parenthetical incise is no incise itself; an English object after "said" is no speaker
     ("The figures, the ministry said, showed a sharp fall in crime.", "en",
      [("the ministry", "said", None), ("The figures", "showed", "a sharp fall in crime")]),
+    ("Les chiffres, a précisé le ministère, montrent une nette baisse.", "fr",
+     [("le ministère", "a précisé", "Les chiffres"), ("Les chiffres", "montrent", "une nette baisse")]),
     ("La veille, le ministre avait démenti toute démission.", "fr",
      [("le ministre", "avait démenti", "toute démission")]),
     # a quote followed by the last prepositional phrase: the whole complement

@@ -400,6 +400,11 @@ def _incise(verb, group_start: int, subj) -> bool:
         commas = [k for k in range(subj.i + 1, group_start) if doc[k].text == ","]
         if len(commas) >= 2 and any(doc[k].pos_ == "VERB" for k in range(commas[0], commas[-1])):
             return False  # "The figures, the ministry said, showed a fall": the main verb after an incise
+    if after_break and doc[group_start - 1].text == "," and (subj is None or subj.i > verb.i):
+        opening = next((k for k in range(group_start - 2, 0, -1) if doc[k].text == ","), None)
+        if opening is not None and _finite_group(doc, opening + 1) and doc[opening + 1].pos_ in ("AUX", "VERB") and \
+                not any(doc[k].pos_ in ("VERB", "AUX") or doc[k].is_quote for k in range(0, opening)):
+            return False  # "Les chiffres, a précisé le ministère, montrent une baisse": after the incise
     return after_break and (subj is None or subj.i < group_start and not _after_aside(subj, group_start))
 
 
