@@ -200,6 +200,8 @@ def test_a_failing_or_too_long_article_becomes_an_error_row(model_dir, tmp_path,
     import service.analysis
 
     good = _good_articles(4)
+    # Make the 4th article strictly the longest, whatever the corpus sampling gave.
+    good[3]["text"] += " " + "x" * (max(len(a["text"]) for a in good) - len(good[3]["text"]) + 1)
     path = tmp_path / "few.jsonl"
     path.write_text("".join(json.dumps(a) + "\n" for a in good), encoding="utf-8")
     real = service.analysis.analyze
@@ -210,7 +212,7 @@ def test_a_failing_or_too_long_article_becomes_an_error_row(model_dir, tmp_path,
         return real(clf, text, lang, sentences)
 
     monkeypatch.setattr(service.analysis, "analyze", analyze_failing_on_second)
-    limit = len(good[3]["text"]) - 1  # the longest of the four
+    limit = len(good[3]["text"]) - 1  # only the 4th is over it
     assert _run([path], tmp_path / "out", model_dir, "--processes", 1, "--max-chars", limit) == 0
     errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
     assert [(e["id"], e["row"]) for e in errors] == [("art-001", 2), ("art-003", 4)]
