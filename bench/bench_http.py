@@ -30,9 +30,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-# The in-process reference runs with the server's BLAS setting (service/__main__.py).
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+# Imported first: it sets the server's BLAS threads before numpy loads, so the in-process
+# reference below runs with the same setting as the server.
+from service.__main__ import cores  # noqa: E402
 
 SEED = (ROOT / "seeds" / "000_2061794f87552b70.txt").read_text(encoding="utf-8")
 
@@ -163,8 +163,6 @@ def main(argv=None) -> int:
             return 2
         pool = sentences()
         local = in_process(pool)
-        from service.__main__ import cores
-
         workers = args.workers or cores()
         kind = "sync" if args.threads == 1 else f"threaded ({args.threads} threads each)"
         print(f"server: gunicorn, {workers} {kind} worker(s) on {cores()} core(s), 127.0.0.1:{port}; "

@@ -4,8 +4,8 @@ Each flag has an environment equivalent: HOST, PORT, MODEL_DIR, WORKERS, THREADS
 gunicorn. Analysis is CPU-bound Python, so one process uses one core: by default there is one
 worker process per core, each handling one request at a time (gunicorn's sync workers). Waiting
 requests then queue in the kernel and go to whichever worker is free first, which keeps the
-latency tail short (issue 3: seed article p99 at 8 clients 50 ms with 2 sync workers, against
-90-115 ms for threaded workers or one threaded process). ``--threads`` above 1 switches to
+latency tail short (threaded workers pin keep-alive connections to one worker; README, Speed,
+compares the modes). ``--threads`` above 1 switches to
 threaded workers (keep-alive connections, tolerant of slow clients, for use without a buffering
 proxy in front). Workers share the model registry (each follows its ``ACTIVE`` pointer), the job
 records and the feedback database.
