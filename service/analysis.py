@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections import Counter
 
 from training.attributions import extract, normalise_source
-from training.classifier import Classifier
+from training.classifier import PARSE_LIMIT, Classifier
 from training.cues import analyze_cues
+from training.deadline import NO_DEADLINE, Deadline
 from training.features import LABELS
 from training.lexicon import STANCES
 from training.nlp import parse
@@ -18,22 +19,46 @@ CLAIMS_AS_FACT = 5
 PRONOUNS = {"il", "elle", "ils", "elles", "on", "he", "she", "they", "it", "we", "i", "nous", "je"}
 
 
-def analyze(clf: Classifier, text: str, lang: str, sentences: list[Sentence] | None = None) -> dict:
+# A sentence with more attribution cues than this gets no attributions (their cost grows with the
+# product of cues and tokens; no news sentence holds that many).
+MAX_ATTRIBUTION_CUES = 40
+ATTRIBUTION_CUE_TYPES = ("reporting_verb", "according_to", "unnamed_source", "quote")
+
+
+def analyze(clf: Classifier, text: str, lang: str, sentences: list[Sentence] | None = None,
+            deadline: Deadline = NO_DEADLINE) -> dict:
+    """Degraded, documented cases: a sentence over ``PARSE_LIMIT`` characters is labelled without a
+    parse (lexicon cues, no attributions), one with over ``MAX_ATTRIBUTION_CUES`` cues gets no
+    attributions; either says so in ``degraded``. ``deadline`` is checked between sentences."""
     if sentences is None:
         sentences = split_sentences(text, lang)
     texts = [s.text for s in sentences]
+    parsed = [t for t in texts if len(t) <= PARSE_LIMIT]
+    docs = dict(zip(parsed, parse(parsed, lang, deadline=deadline))) if parsed else {}
+    deadline.check()
     preds = clf.predict(texts, lang)
-    docs = parse(texts, lang) if texts else []
     results = []
-    for i, (sent, pred, doc) in enumerate(zip(sentences, preds, docs)):
+    for i, (sent, pred) in enumerate(zip(sentences, preds)):
+        if i % 16 == 0:
+            deadline.check(f" ({i} of {len(sentences)} sentences done)")
+        doc = docs.get(sent.text)
         found = analyze_cues(sent.text, lang, doc)
-        attributions = extract(found, lang, doc)
-        results.append({
+        degraded = None if doc is not None else "long_sentence"
+        attributions = []
+        if doc is not None:
+            if sum(c.type in ATTRIBUTION_CUE_TYPES for c in found.cues) > MAX_ATTRIBUTION_CUES:
+                degraded = "too_many_cues"
+            else:
+                attributions = extract(found, lang, doc)
+        result = {
             "index": i, "text": sent.text, "start": sent.start, "end": sent.end,
             "label": pred.label, "scores": pred.scores,
             "cues": [dict(c.to_json(), start=c.start + sent.start, end=c.end + sent.start) for c in found.cues],
             "attributions": [a.to_json(sent.start) for a in attributions],
-        })
+        }
+        if degraded:
+            result["degraded"] = degraded
+        results.append(result)
     return {"sentences": results, "summary": summarize(results, lang)}
 
 

@@ -91,6 +91,10 @@ class SentenceResult(BaseModel):
     scores: Scores
     cues: list[Cue]
     attributions: list[Attribution]
+    degraded: Optional[Literal["long_sentence", "too_many_cues"]] = Field(
+        None, description="Present when the sentence was analysed in a reduced way: over 1,500 characters "
+                          "(labelled without a parse, lexicon cues, no attributions) or over 40 attribution "
+                          "cues (no attributions).")
 
 
 class SourceSummary(BaseModel):

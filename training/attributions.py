@@ -6,12 +6,14 @@ fallbacks where the small spaCy pipelines stumble (French quotes, incises, headl
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from training.cues import Cue, SentenceCues, quote_spans
 from training.lexicon import LEXICON_DIR, get_lexicon
+from training.syntax import climb, root_of
 
 SUBJECT_DEPS = ("nsubj", "nsubj:pass", "nsubjpass", "expl:subj", "csubj")
 CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
@@ -234,8 +236,7 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
         hi = max(hi + 1, doc[hi + 1].right_edge.i)  # "le chanteur Malik Bensaïd" parsed as two subjects
     if head.pos_ == "PROPN" and lo > 0 and head.dep_ in SUBJECT_DEPS:
         title = doc[lo - 1]
-        while title.head.i != head.head.i and title.head.i != title.i and title.head.i < lo:
-            title = title.head
+        title = climb(title, lambda t: t.head.i != head.head.i and t.head.i < lo)
         if title.head.i == head.head.i and title.dep_ in SUBJECT_DEPS and title.pos_ == "NOUN" and \
                 title.right_edge.i == lo - 1:
             lo = title.left_edge.i  # "the state news agency Anadolu reported": the title is a second subject
@@ -244,8 +245,7 @@ def _noun_phrase(text: str, head, quotes, stop: int | None = None, verb=None) ->
         lo += 1
     if verb is not None and head.i < verb.i and lo > 1 and doc[lo - 1].lower_ in ("et", "and") and head.dep_ in SUBJECT_DEPS:
         other = doc[lo - 2]  # "Les syndicats et le patronat ont dénoncé": both subjects
-        while other.head.i != head.head.i and other.head.i != other.i and other.head.i < lo - 1:
-            other = other.head
+        other = climb(other, lambda t: t.head.i != head.head.i and t.head.i < lo - 1)
         if other.head.i == head.head.i and other.dep_ in SUBJECT_DEPS and other.pos_ in ("NOUN", "PROPN") or \
                 other.dep_ == "conj" and other.head.i == head.i:
             lo = other.left_edge.i
@@ -349,9 +349,7 @@ def _controller(verb):
     while first > 0 and doc[first - 1].lower_ in ("tout", "en"):
         first -= 1
     if first > 0 and doc[first - 1].text == ",":
-        root = verb
-        while root.head.i != root.i:
-            root = root.head
+        root = root_of(verb)
         if root.i != verb.i and _subject(root) is not None:
             return _subject(root)
     head = verb.head
@@ -683,9 +681,7 @@ def _main_conjunct(verb):
     gouvernement savait et dénonce ...". Returns the reporting verb, or None."""
     if verb.dep_ != "conj" or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         return None
-    head = verb.head
-    while head.dep_ == "conj" and head.head.i != head.i:
-        head = head.head
+    head = climb(verb.head, lambda t: t.dep_ == "conj")
     if head.dep_ not in ("ccomp", "parataxis") or head.head.i == head.i:
         return None
     reporter = head.head
@@ -723,6 +719,7 @@ def _refine_content(text: str, verb, cue: Cue, content: Span | None, stance: str
                 end = min(end, cc.idx)
     relative = "relcl" in verb.dep_ or any(c.lower_ in RELATIVE_PRONOUNS and c.dep_ in SUBJECT_DEPS + OBJECT_DEPS
                                             for c in verb.children)
+    rest_end = None
     for t in toks:
         if t.text != "," or t.idx >= end or any(qs < t.idx < qe for qs, qe in quotes):
             continue
@@ -736,7 +733,8 @@ def _refine_content(text: str, verb, cue: Cue, content: Span | None, stance: str
             nxt = doc[nxt.i + 1]
         if nxt is None:
             continue
-        rest_end = max(t2.idx + len(t2) for t2 in toks if t2.idx < end)
+        if rest_end is None:  # ``end`` is fixed until the loop breaks
+            rest_end = max(t2.idx + len(t2) for t2 in toks if t2.idx < end)
         trailing = nxt.right_edge.idx + len(nxt.right_edge) >= rest_end
         if nxt.lower_ in CONTRAST_WORDS or nxt.lower_ == "ce" and nxt.i + 1 < len(doc) and \
                 doc[nxt.i + 1].lower_ in ("que", "qu'", "qui", "dont"):
@@ -804,11 +802,15 @@ def _topic_end(text: str) -> int:
     return 0
 
 
+_CLAUSE_BREAKS = re.compile(r"[,;:]")
+
+
 def _clause_end_span(text: str, start: int) -> Span | None:
     """From ``start`` to the next clause break outside quotes (or the end of the sentence)."""
     quotes = quote_spans(text)
-    for k in range(start, len(text)):
-        if text[k] in ",;:" and not any(qs < k < qe for qs, qe in quotes) and not (
+    for m in _CLAUSE_BREAKS.finditer(text, start):
+        k = m.start()
+        if not any(qs < k < qe for qs, qe in quotes) and not (
                 text[k] == "," and text[k - 1:k].isdigit() and text[k + 1:k + 2].isdigit()):
             return _span(text, start, k)
     return _span(text, start, len(text))
@@ -904,9 +906,7 @@ def _phrase_source(text: str, cue: Cue, doc) -> Span | None:
             # Keep the first noun phrase: the subtree of the first noun after the cue.
             for t in toks:
                 if t.pos_ in ("NOUN", "PROPN", "PRON"):
-                    head = t
-                    while head.head.i in range(toks.start, toks.end) and head.head.pos_ in ("NOUN", "PROPN"):
-                        head = head.head
+                    head = climb(t, lambda h: toks.start <= h.head.i < toks.end and h.head.pos_ in ("NOUN", "PROPN"))
                     return _span(text, max(span.start, head.left_edge.idx),
                                  min(span.end, head.right_edge.idx + len(head.right_edge)))
     return span
@@ -957,17 +957,28 @@ NEGATIVE_SUBJECTS = {"nobody", "none", "personne", "rien"}
 _TRAILING_WORDS = {"ce", "tout", "en", "qui", "which", "who", "sans", "without"}
 
 
-def _trailing_cut(text: str, content: Span, nested: int, doc, quotes) -> Span:
-    """Cut a content before the trailing material that holds another attribution's cue."""
-    last = None
-    for k in range(content.start, nested):
-        if text[k] != "," or any(qs < k < qe for qs, qe in quotes):
+def _trailing_commas(text: str, doc, quotes) -> list[int]:
+    """Offsets of the commas, outside quotes, that open trailing material (see ``_TRAILING_WORDS``),
+    found once per sentence."""
+    starts = [t.idx for t in doc]
+    out = []
+    for k, ch in enumerate(text):
+        if ch != "," or any(qs < k < qe for qs, qe in quotes):
             continue
-        tok = next((t for t in doc if t.idx > k), None)
+        j = bisect.bisect_right(starts, k)
+        tok = doc[j] if j < len(doc) else None
         if tok is not None and (tok.lower_ in _TRAILING_WORDS or tok.pos_ == "DET" or tok.tag_ == "VBG" or (
                 "Part" in tok.morph.get("VerbForm") and "Pres" in tok.morph.get("Tense"))):
-            last = k
-    return (_span(text, content.start, last) or content) if last is not None else content
+            out.append(k)
+    return out
+
+
+def _trailing_cut(text: str, content: Span, nested: int, cuts: list[int]) -> Span:
+    """Cut a content before the trailing material that holds another attribution's cue."""
+    j = bisect.bisect_left(cuts, nested) - 1
+    if j < 0 or cuts[j] < content.start:
+        return content
+    return _span(text, content.start, cuts[j]) or content
 
 
 # "Selon" + a source NP is split into cue and source, even for an anonymous source; these stay whole.
@@ -1019,10 +1030,12 @@ def _nest(text: str, verbal: list[Attribution], doc, quotes) -> list[Attribution
         if inside and verb is not None and _non_finite(verb, Cue("reporting_verb", a.cue.text, a.cue.start, a.cue.end)):
             continue
         kept.append(a)
+    cuts = None
     for a in kept:
         for b in kept:
             if b is not a and a.content and a.content.start < b.cue.start < a.content.end:
-                a.content = _trailing_cut(text, a.content, b.cue.start, doc, quotes)
+                cuts = _trailing_commas(text, doc, quotes) if cuts is None else cuts
+                a.content = _trailing_cut(text, a.content, b.cue.start, cuts)
     return kept
 
 

@@ -22,6 +22,9 @@ ARTIFACT = "model.joblib"
 CARD = "card.json"
 MODES = ("full", "fast")
 CHUNK = 1024
+# Longer sentences are not parsed: the fast pipeline labels them (a run-on paragraph or a pasted
+# table is no sentence a parse helps with, and its parse and attributions cost far more).
+PARSE_LIMIT = 1500
 
 
 class ModelError(RuntimeError):
@@ -68,8 +71,21 @@ class Classifier:
             raise ValueError(f"unsupported language {lang!r}; supported: {', '.join(self.languages)}")
         if not sentences:
             return np.zeros((0, len(LABELS)))
-        pipe = self.pipelines["fast" if fast else "full"][lang]
         sentences = list(sentences)
+        if fast:
+            return self._proba(self.pipelines["fast"][lang], sentences)
+        long = [i for i, s in enumerate(sentences) if len(s) > PARSE_LIMIT]
+        if not long:
+            return self._proba(self.pipelines["full"][lang], sentences)
+        short = [i for i, s in enumerate(sentences) if len(s) <= PARSE_LIMIT]
+        out = np.zeros((len(sentences), len(LABELS)))
+        out[long] = self._proba(self.pipelines["fast"][lang], [sentences[i] for i in long])
+        if short:
+            out[short] = self._proba(self.pipelines["full"][lang], [sentences[i] for i in short])
+        return out
+
+    @staticmethod
+    def _proba(pipe, sentences: list[str]) -> np.ndarray:
         # Chunks keep each chunk's parses in the parse cache for all feature steps, and bound memory.
         proba = np.vstack([pipe.predict_proba(sentences[i:i + CHUNK]) for i in range(0, len(sentences), CHUNK)])
         order = [list(pipe.classes_).index(lab) for lab in LABELS]

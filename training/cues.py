@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from training.lexicon import Match, get_lexicon, normalise, word_tokens
+from training.syntax import climb, head_of, is_root
 
 CUE_TYPES = (
     "reporting_verb", "according_to", "unnamed_source", "hedge", "booster",
@@ -110,11 +111,9 @@ def _heuristic_main(tokens, idx: int, text: str, lang: str, openers=frozenset())
 
 
 def _clause_head(tok):
-    while tok.dep_ != "ROOT" and tok.head is not tok and (
-        tok.pos_ not in ("VERB",) or tok.dep_.split(":")[0] in ("aux", "cop", "fixed")
-    ):
-        tok = tok.head
-    return tok
+    """The verb heading the token's clause: up through non-verbs and auxiliaries."""
+    return climb(tok, lambda t: t.dep_ != "ROOT" and (
+        t.pos_ != "VERB" or t.dep_.split(":")[0] in ("aux", "cop", "fixed")))
 
 
 def in_main_clause(tok) -> bool:
@@ -137,13 +136,12 @@ def _parse_main(tok) -> bool:
         if prev == "en" and "Part" in tok.morph.get("VerbForm"):
             return False  # French gerund: "en prétextant que ..."
     head = _clause_head(tok)
-    seen = 0
-    while head.dep_ != "ROOT" and head.head is not head and seen < 50:
-        if head.dep_.split(":")[0] in ("conj", "parataxis", "dep", "appos"):
-            head = _clause_head(head.head)
-            seen += 1
-            continue
-        return False
+    for _ in range(50):
+        if head.dep_ == "ROOT" or is_root(head):
+            return True
+        if head.dep_.split(":")[0] not in ("conj", "parataxis", "dep", "appos"):
+            return False
+        head = _clause_head(head.head)
     return True
 
 
@@ -196,8 +194,8 @@ def _analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
             tok = _token_at(doc, char_start)
             if tok is not None:
                 # "selon X" / "according to X": the phrase's clause is that of the word it modifies.
-                if phrase and tok.dep_.split(":")[0] in ("prep", "case", "mark", "fixed") and tok.head is not tok:
-                    tok = tok.head
+                if phrase and tok.dep_.split(":")[0] in ("prep", "case", "mark", "fixed"):
+                    tok = head_of(tok) or tok
                 return in_main_clause(tok)
         return _heuristic_main(tokens, m_first, norm, lang, openers)
 

@@ -44,8 +44,9 @@ def _index_as_sets(nlp) -> None:
             table[pos] = frozenset(words)
 
 
-def parse(texts: list[str], lang: str, batch_size: int = 256) -> list:
-    """spaCy Docs of ``texts`` (normalised, same length, so offsets index the originals)."""
+def parse(texts: list[str], lang: str, batch_size: int = 256, deadline=None) -> list:
+    """spaCy Docs of ``texts`` (normalised, same length, so offsets index the originals).
+    ``deadline`` (a ``training.deadline.Deadline``) is checked after every batch."""
     keys = [(lang, t) for t in texts]
     out: list = [None] * len(texts)
     missing: dict[str, list[int]] = {}
@@ -61,8 +62,12 @@ def parse(texts: list[str], lang: str, batch_size: int = 256) -> list:
         todo = list(missing)
         nlp = get_nlp(lang)
         # spaCy pipelines are not documented as thread-safe; one parse per language at a time.
+        docs = []
         with _parse_locks[lang]:
-            docs = list(nlp.pipe([normalise(t) for t in todo], batch_size=batch_size))
+            for doc in nlp.pipe([normalise(t) for t in todo], batch_size=batch_size):
+                docs.append(doc)
+                if deadline is not None and len(docs) % 32 == 0:
+                    deadline.check(f" (parsed {len(docs)} of {len(todo)} sentences)")
         with _lock:
             for text, doc in zip(todo, docs):
                 for i in missing[text]:

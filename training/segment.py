@@ -18,7 +18,9 @@ from sentencex import segment as _sentencex
 from training.lexicon import LEXICON_DIR
 
 _LINE = re.compile(r"[^\r\n]+")
-_INNER_END = re.compile(r"[.!?…]+[\"'’»”)\]]*\s+\S")
+# A sentence end inside a line. The look-behind makes a run of punctuation match only from its
+# first mark, so "." * 100000 is one linear scan, not one per position.
+_INNER_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'’»”)\]]*+\s+\S")
 # "« Je viendrai. » Puis ..." : a closed quote ending in . ! ? followed by a capital ends a sentence.
 _QUOTE_END = re.compile(r"[.!?…]\s*[»\u201d\"]\s+(?=[A-ZÀ-ÖØ-Þ«\u201c])")
 # "... in May. Global ..." : a word of 2+ letters, a period, a capital: a sentence end unless the
@@ -53,10 +55,29 @@ def _shields(word: str, abbrevs: dict[str, str]) -> bool:
     return kind == "any" or (kind == "title" and word[:1].isupper())
 
 
+class _QuoteBalance:
+    """Whether the text read so far leaves a quotation open (a quote of several sentences stays one
+    unit), counted incrementally so that a line of many shielded periods stays linear."""
+
+    MARKS = ("«", "»", "\u201c", "\u201d", '"')
+
+    def __init__(self):
+        self.counts = dict.fromkeys(self.MARKS, 0)
+
+    def add(self, text: str) -> None:
+        for mark in self.MARKS:
+            self.counts[mark] += text.count(mark)
+
+    def open(self) -> bool:
+        c = self.counts
+        return c["«"] > c["»"] or c["\u201c"] > c["\u201d"] or c['"'] % 2 == 1
+
+
 def _inside_quote(text: str) -> bool:
-    """Whether ``text`` leaves a quotation open: a quote of several sentences stays one unit."""
-    return (text.count("«") > text.count("»") or text.count("\u201c") > text.count("\u201d")
-            or text.count('"') % 2 == 1)
+    """Whether ``text`` leaves a quotation open."""
+    balance = _QuoteBalance()
+    balance.add(text)
+    return balance.open()
 
 
 def _pieces(chunk: str, lang: str) -> list[str]:
@@ -64,44 +85,88 @@ def _pieces(chunk: str, lang: str) -> list[str]:
     lower case, right after an abbreviation ("Le Dr. Martin") or with the number an abbreviation
     announces ("No. 5"); a word that is not an abbreviation, then a
     period and a capital, ends a sentence; a closed quote followed by a capital ends one; an
-    opening quote belongs to the sentence after it."""
+    opening quote belongs to the sentence after it. Every step is linear in the line's length."""
     if not _INNER_END.search(chunk):
         return [chunk]  # no sentence end inside the line: nothing to split
     abbrevs = _abbreviations(lang)
     pieces: list[str] = []
-    for piece in _segment(chunk, lang):
-        last = 0
+    for piece in (p for window in _windows(chunk) for p in _segment(window, lang)):
+        last, read, balance = 0, 0, _QuoteBalance()
         for m in _WORD_END.finditer(piece):
-            if not _shields(m.group(1) + ".", abbrevs) and not _inside_quote(piece[last:m.start()]):
+            balance.add(piece[read:m.start()])
+            read = m.start()
+            if not _shields(m.group(1) + ".", abbrevs) and not balance.open():
                 pieces.append(piece[last:m.end()])
-                last = m.end()
+                last = read = m.end()
+                balance = _QuoteBalance()
         pieces.append(piece[last:])
-    merged: list[str] = []
+    out: list[str] = []
+    for unit in _merge(pieces, abbrevs):
+        last = 0
+        for m in _QUOTE_END.finditer(unit):
+            out.append(unit[last:m.end()])
+            last = m.end()
+        out.append(unit[last:])
+    return out
+
+
+def _merge(pieces: list[str], abbrevs: dict[str, str]) -> list[str]:
+    """Pieces glued back into sentences where the split was wrong (see ``_pieces``). A unit is
+    kept as a list of pieces and joined once, with its last word tracked as pieces arrive."""
+    units: list[list[str]] = []
+    before, ends_space = "", False  # the current unit's last word; whether it ends in whitespace
     for piece in pieces:
         if not piece.strip():
-            if merged:
-                merged[-1] += piece
+            if units:
+                units[-1].append(piece)
+                ends_space = ends_space or bool(piece)
             continue
-        if merged:
-            prev_words = merged[-1].split()
-            before = prev_words[-1] if prev_words else ""
-            first_word = piece.split()[0]
+        if units:
+            first_word = piece.split(None, 1)[0]
             lower_start = first_word[:1].islower() and first_word == first_word.lower()  # not "iPhone"
             if (lower_start or _shields(before, abbrevs)
                     or (first_word[:1].isdigit() and before.lower() in abbrevs)):
-                merged[-1] += piece
+                units[-1].append(piece)
+                before, ends_space = _last_word(before, ends_space, piece), piece[-1].isspace()
                 continue
-            opener = _TRAILING_OPENER.search(merged[-1])
-            if opener and merged[-1][:opener.start()].strip():
-                merged[-1], piece = merged[-1][:opener.start()], opener.group() + piece
-        merged.append(piece)
-    out: list[str] = []
-    for piece in merged:
-        last = 0
-        for m in _QUOTE_END.finditer(piece):
-            out.append(piece[last:m.end()])
-            last = m.end()
-        out.append(piece[last:])
+            joined = "".join(units[-1])
+            opener = _TRAILING_OPENER.search(joined)
+            if opener and joined[:opener.start()].strip():
+                joined, piece = joined[:opener.start()], opener.group() + piece
+            units[-1] = [joined]
+        units.append([piece])
+        before, ends_space = piece.split()[-1], piece[-1].isspace()
+    return ["".join(unit) for unit in units]
+
+
+def _last_word(before: str, ends_space: bool, piece: str) -> str:
+    """The last whitespace-separated word of (a unit whose last word is ``before``) + ``piece``."""
+    tail = piece.rstrip()
+    if not tail:
+        return before
+    if tail[0].isspace() or any(ch.isspace() for ch in tail):
+        return tail.split()[-1]
+    return tail if ends_space or not before else before + tail
+
+
+WINDOW = 10_000
+
+
+def _windows(chunk: str, size: int = WINDOW) -> list[str]:
+    """A line cut into stretches of about ``size`` characters for the segmenter, whose cost grows
+    with the square of what it is given (unclosed quotes). Cuts fall after a sentence end, else at
+    a space; the repairs of ``_pieces`` glue a wrong cut back. News paragraphs are far shorter,
+    so only pathological lines are cut."""
+    out, start = [], 0
+    while len(chunk) - start > size:
+        end = _INNER_END.search(chunk, start + size)
+        cut = end.end() - 1 if end is not None and end.start() < start + 2 * size else -1
+        if cut == -1:
+            space = chunk.find(" ", start + size)
+            cut = space + 1 if 0 <= space < start + 2 * size else start + size
+        out.append(chunk[start:cut])
+        start = cut
+    out.append(chunk[start:])
     return out
 
 
