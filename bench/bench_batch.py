@@ -26,11 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.archive import open_inputs, read_table  # noqa: E402
-from service.batch import run_batch  # noqa: E402
-from service.engines import ModelRef, peak_rss  # noqa: E402
+from service.batch.engines import ModelRef, peak_rss  # noqa: E402
+from service.batch.inputs import open_inputs  # noqa: E402
+from service.batch.run import run_batch  # noqa: E402
+from service.batch.tables import read_table  # noqa: E402
+from service.storage.registry import ROOT_DEFAULT  # noqa: E402
 from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, load_files  # noqa: E402
-from training.registry import ROOT_DEFAULT  # noqa: E402
 
 OUTLETS = ("Le Monde", "Reuters", "AFP", "The Guardian", "Le Figaro")
 _TAIL = re.compile(r"([.!?…]*[\"'»”’)]*\s*)$")

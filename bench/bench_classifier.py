@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.analysis import analyze  # noqa: E402
+from service.core.analysis import analyze  # noqa: E402
+from service.core.lexicon import normalise  # noqa: E402
+from service.core.nlp import clear_cache, get_nlp  # noqa: E402
+from service.storage.registry import ROOT_DEFAULT, Registry  # noqa: E402
 from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, load_files  # noqa: E402
-from training.lexicon import normalise  # noqa: E402
-from training.nlp import clear_cache, get_nlp  # noqa: E402
-from training.registry import ROOT_DEFAULT, Registry  # noqa: E402
 
 
 def sentences(n: int) -> dict[str, list[str]]:

@@ -118,8 +118,8 @@ def _sequential(port: int, path: str, bodies, total: int) -> tuple[float, float]
 def in_process(pool: list[str]) -> dict[str, float]:
     """p50 of the same work without HTTP: the classifier / analysis called directly, on texts
     the parse cache has never seen, as in the load test."""
-    from service.analysis import analyze
-    from training.registry import ROOT_DEFAULT, Registry
+    from service.core.analysis import analyze
+    from service.storage.registry import ROOT_DEFAULT, Registry
 
     clf = Registry(ROOT_DEFAULT).load_active()
     out = {}
@@ -180,7 +180,7 @@ def main(argv=None) -> int:
             vs_local = f", {1000 * (lat - local[name]):+.2f} ms vs in-process" if name in local else ""
             print(f"  {name:10} latency {1000 * lat:7.2f} ms, app {1000 * app:7.2f} ms: "
                   f"{1000 * (lat - app):+.2f} ms vs the server's app time{vs_local} (target <= 2 ms)")
-        print(f"\nLoad (asyncio + httpx, keep-alive pool of one connection per client):")
+        print("\nLoad (asyncio + httpx, keep-alive pool of one connection per client):")
         print(f"{'endpoint':10}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'fail':>6}  note")
         for name, (path, bodies) in cases.items():
             asyncio.run(_load(base + path, bodies, 4, 40))  # warm up

@@ -1,4 +1,4 @@
-"""Sentence splitting: accuracy and speed of ``training.segment.split_sentences`` beside the raw
+"""Sentence splitting: accuracy and speed of ``service.core.segment.split_sentences`` beside the raw
 segmenters, in one run.
 
     python bench/bench_segment.py [--rounds 3]
@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from service.core.segment import split_sentences  # noqa: E402
 from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, load_files  # noqa: E402
-from training.segment import split_sentences  # noqa: E402
 
 
 def paragraphs(lang: str, rounds: int) -> list[list[str]]:

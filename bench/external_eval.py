@@ -21,9 +21,11 @@ from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from training.classifier import Classifier  # noqa: E402
-from training.features import LABELS  # noqa: E402
-from training.registry import ROOT_DEFAULT, Registry  # noqa: E402
+
+from service.core.classifier import Classifier
+from service.core.features import LABELS  # noqa: E402
+from service.storage.artifacts import load_model
+from service.storage.registry import ROOT_DEFAULT, Registry  # noqa: E402
 
 
 def _read(path: Path) -> list[dict]:
@@ -74,7 +76,7 @@ def main(argv=None) -> int:
     if not (bench / "polnear_sentences.jsonl").exists():
         print(f"error: no benchmark files in {bench}", file=sys.stderr)
         return 2
-    clf = Classifier.load(Path(args.model)) if args.model else Registry(ROOT_DEFAULT).load_active()
+    clf = load_model(Path(args.model)) if args.model else Registry(ROOT_DEFAULT).load_active()
     t0 = time.perf_counter()
     results = run(clf, bench, args.fast)
     if args.json:

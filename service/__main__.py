@@ -25,7 +25,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from gunicorn.app.base import BaseApplication  # noqa: E402
 
-from training.registry import ROOT_DEFAULT  # noqa: E402
+from service.storage.registry import ROOT_DEFAULT  # noqa: E402
 
 
 def cores() -> int:
@@ -53,7 +53,7 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from service import create_app
+        from service.web import create_app
 
         return create_app({"MODEL_DIR": self.args.model_dir, "LOAD_MODEL": "sync"})
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from service import create_app
-from training.registry import ROOT_DEFAULT, Registry
+from service.storage.registry import ROOT_DEFAULT, Registry
+from service.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = (ROOT / "seeds" / "000_2061794f87552b70.txt").read_text(encoding="utf-8")

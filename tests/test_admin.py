@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from service import create_app
+from service.storage.registry import Registry
+from service.web import create_app
 from tests.conftest import copy_version, poll
 from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN
-from training.registry import Registry
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -139,7 +139,7 @@ def test_feedback_dedup_conflict_and_export(admin_client):
 def test_jobs_are_shared_between_worker_processes(registry_dir):
     """Two runners on one registry (two gunicorn workers): a job started by one is visible to the
     other, and the other refuses a second training while it runs."""
-    from service.jobs import Busy, JobRunner
+    from service.web.jobs import Busy, JobRunner
 
     a, b = JobRunner(registry_dir), JobRunner(registry_dir)
     rows = _rows(DEFAULT_TRAIN, 6)
@@ -162,7 +162,7 @@ def test_jobs_are_shared_between_worker_processes(registry_dir):
 def test_finished_job_records_are_pruned_to_the_newest(tmp_path):
     from dataclasses import asdict
 
-    from service.jobs import Job, JobRunner
+    from service.web.jobs import Job, JobRunner
 
     runner = JobRunner(tmp_path)
     runner.work_dir.mkdir()

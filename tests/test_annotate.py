@@ -7,14 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from service.analysis import analyze
+from service.core.analysis import analyze
+from service.core.segment import Sentence
+from service.core.vocabulary import LABELS, STANCES
 from training import annotate
-from training.annotate import (ATTR_TYPES, LEVELS, SOURCINGS, XML_CONFIG, export_tasks, import_export, overlapping,
-                               read_rows)
+from training.annotate import (
+    ATTR_TYPES,
+    LEVELS,
+    SOURCINGS,
+    XML_CONFIG,
+    export_tasks,
+    import_export,
+    overlapping,
+    read_rows,
+)
 from training.corpus import validate_text
-from training.features import LABELS
-from training.lexicon import STANCES
-from training.segment import Sentence
 
 DATA = Path(__file__).resolve().parent / "data"
 LS_EXPORT = DATA / "label_studio_export.json"
@@ -102,25 +109,25 @@ def test_label_studio_tasks_are_valid(ls_tasks, rows):
         assert task["data"]["lang"] == row["lang"] and text == row["text"]
         [prediction] = task["predictions"]
         assert prediction["model_version"] and 0 <= prediction["score"] <= 1
-        regions = {}
-        for r in prediction["result"]:
+        results = prediction["result"]
+        regions = {r["id"]: r["value"] for r in results if r["type"] == "labels"}
+        for v in regions.values():
+            assert text[v["start"]:v["end"]] == v["text"] and v["text"] == v["text"].strip()
+        for r in results:
+            if r["type"] in ("choices", "textarea") and "start" in r["value"]:  # per-region: on a Cue region
+                region = regions[r["id"]]
+                assert region["labels"] == ["Cue"] and (r["value"]["start"], r["value"]["end"]) == (
+                    region["start"], region["end"])
             if r["type"] == "relation":
-                continue
-            v = r["value"]
-            if r["type"] == "labels":
-                assert text[v["start"]:v["end"]] == v["text"]
-                regions[r["id"]] = v["labels"][0]
-            elif "start" in v:  # per-region result: the same offsets as its region
-                assert text[v["start"]:v["end"]] == (v["text"] if r["type"] == "choices" else text[v["start"]:v["end"]])
-        assert [r["value"]["choices"] for r in prediction["result"] if r["from_name"] == "label"] in (
-            [[lab] for lab in LABELS])
-        for r in prediction["result"]:
-            if r["type"] == "relation":
-                assert (regions[r["from_id"]], regions[r["to_id"]]) in (("Source", "Cue"), ("Cue", "Content"))
+                pair = (regions[r["from_id"]]["labels"][0], regions[r["to_id"]]["labels"][0])
+                assert pair in (("Source", "Cue"), ("Cue", "Content"))
+        [choices] = [r["value"]["choices"] for r in results if r.get("from_name") == "label"]
+        assert choices in [[lab] for lab in LABELS]
     region_ids = [r["id"] for t in ls_tasks for r in t["predictions"][0]["result"] if r["type"] == "labels"]
     assert len(region_ids) == len(set(region_ids))  # unique across the whole file
-    assert task["data"] == {"text": row["text"], "lang": "en", "corpus_label": "asserted"}
-    assert ls_tasks[0]["data"]["id"] == "fr-a-0004" and ls_tasks[4]["data"]["lang"] == "en"  # detected
+    assert ls_tasks[0]["data"] == {"text": INPUT[0]["text"], "lang": "fr", "id": "fr-a-0004",
+                                   "corpus_label": "attributed"}
+    assert ls_tasks[4]["data"] == {"text": "Where is the money?", "lang": "en"}  # lang detected
 
 
 def test_doccano_lines_are_valid(doccano_lines, rows):

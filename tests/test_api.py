@@ -150,7 +150,7 @@ def test_health_model_and_docs(client, classifier):
 
 
 def test_readiness_is_503_before_the_model_loads(tmp_path):
-    from service import create_app
+    from service.web import create_app
 
     app = create_app({"TESTING": True, "LOAD_MODEL": "none", "MODEL_DIR": str(tmp_path)})
     client = app.test_client()

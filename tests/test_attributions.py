@@ -1,17 +1,23 @@
 """Attributions: the seed article's two cases, the lexicon contract, source grouping."""
 import csv
+import json
 
 import pytest
 
-from service.analysis import group_sources
+from service.core.analysis import group_sources
+from service.core.attribution import extract, normalise_source
+from service.core.cues import analyze_cues
+from service.core.lexicon import LEXICON_DIR, STANCES
+from service.core.nlp import parse
 from tests.conftest import SEED_ARTICLE
-from training.attributions import extract, normalise_source
-from training.cues import analyze_cues
-import json
-
-from training.evaluate_attributions import DEFAULT_DATA, DEV2_DATA, _in_subset, load_gold, predict, score
-from training.lexicon import LEXICON_DIR, STANCES
-from training.nlp import parse
+from training.evaluate_attributions import (
+    DEFAULT_DATA,
+    DEV2_DATA,
+    _in_subset,
+    load_gold,
+    predict,
+    score,
+)
 
 PRETEXT = ("Le lendemain, les militaires américains ont soutenu directement les opérations de Daech, en prétextant "
            "que les soldats syriens s’étaient approchés de la base américaine à al-Tanf.")

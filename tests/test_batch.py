@@ -18,9 +18,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from service import archive, batch, engines
-from service.analysis import analyze
-from training.registry import ROOT_DEFAULT, Registry
+from service.batch import run as batch
+from service.batch import tables as batch_tables
+from service.batch import worker
+from service.core.analysis import analyze
+from service.storage.registry import ROOT_DEFAULT, Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 GERMAN = "Die Regierung hat am Dienstag ein neues Gesetz beschlossen, das die Steuern für Familien senkt."
@@ -90,7 +92,7 @@ def reference(archive_file, model_dir, tmp_path_factory) -> Path:
 
 
 def _tables(out: Path) -> dict[str, pd.DataFrame]:
-    return {t: archive.read_table(out, t) for t in archive.TABLES}
+    return {t: batch_tables.read_table(out, t) for t in batch_tables.TABLES}
 
 
 def test_tables_hold_what_analyze_returns(reference, archive_file):
@@ -98,7 +100,7 @@ def test_tables_hold_what_analyze_returns(reference, archive_file):
     articles, sentences = tables["articles"], tables["sentences"]
     inputs = {a["id"]: a for a in _good_articles(N_GOOD)}
     assert list(articles["id"]) == sorted(inputs)  # partition order = input order here
-    clf = engines._model()
+    clf = worker._model()
     for art in articles.itertuples(index=False):
         source = inputs[art.id]
         assert art.lang == ("en", "fr")[int(art.id[-3:]) % 2]
@@ -123,7 +125,7 @@ def test_tables_hold_what_analyze_returns(reference, archive_file):
 
 
 def test_passthrough_columns(reference):
-    articles = archive.read_table(reference, "articles").set_index("id")
+    articles = batch_tables.read_table(reference, "articles").set_index("id")
     for source in _good_articles(N_GOOD):
         row = articles.loc[source["id"]]
         assert (row["outlet"], row["date"], row["url"]) == (source["outlet"], source["date"], source["url"])
@@ -145,7 +147,7 @@ def test_errors_file_names_id_file_row_and_reason(reference, archive_file, capsy
 def test_summary_line_counts(archive_file, model_dir, tmp_path, capsys):
     assert _run([archive_file], tmp_path / "out", model_dir, "--processes", 1) == 0
     out = capsys.readouterr().out
-    n_sentences = len(archive.read_table(tmp_path / "out", "sentences"))
+    n_sentences = len(batch_tables.read_table(tmp_path / "out", "sentences"))
     assert f"{N_GOOD} articles, {n_sentences} sentences, {len(BAD_LINES)} errors in " in out
     assert "6 partitions written, 0 already done" in out
 
@@ -177,7 +179,7 @@ def test_resume_redoes_only_missing_partition(archive_file, model_dir, reference
 def test_crash_mid_partition_leaves_no_half_written_partition(archive_file, model_dir, reference, tmp_path,
                                                               monkeypatch):
     out, writes = tmp_path / "out", []
-    real = archive.write_file
+    real = batch_tables.write_file
 
     def crash_on_third_articles_file(path, data):
         if path.parent.name == "articles":
@@ -186,9 +188,9 @@ def test_crash_mid_partition_leaves_no_half_written_partition(archive_file, mode
                 raise KeyboardInterrupt  # as a Ctrl-C or a kill between two files would
         real(path, data)
 
-    monkeypatch.setattr(archive, "write_file", crash_on_third_articles_file)
+    monkeypatch.setattr(batch_tables, "write_file", crash_on_third_articles_file)
     assert _run([archive_file], out, model_dir, "--processes", 1) == 130
-    monkeypatch.setattr(archive, "write_file", real)
+    monkeypatch.setattr(batch_tables, "write_file", real)
     assert len(list((out / "articles").glob("*.parquet"))) == 2
     assert _run([archive_file], out, model_dir, "--processes", 1) == 0
     for table, df in _tables(out).items():
@@ -197,28 +199,28 @@ def test_crash_mid_partition_leaves_no_half_written_partition(archive_file, mode
 
 
 def test_a_failing_or_too_long_article_becomes_an_error_row(model_dir, tmp_path, monkeypatch):
-    import service.analysis
+    import service.core.analysis
 
     good = _good_articles(4)
     # Make the 4th article strictly the longest, whatever the corpus sampling gave.
     good[3]["text"] += " " + "x" * (max(len(a["text"]) for a in good) - len(good[3]["text"]) + 1)
     path = tmp_path / "few.jsonl"
     path.write_text("".join(json.dumps(a) + "\n" for a in good), encoding="utf-8")
-    real = service.analysis.analyze
+    real = service.core.analysis.analyze
 
     def analyze_failing_on_second(clf, text, lang, sentences=None):
         if text == good[1]["text"]:
             raise ValueError("boom")
         return real(clf, text, lang, sentences)
 
-    monkeypatch.setattr(service.analysis, "analyze", analyze_failing_on_second)
+    monkeypatch.setattr(service.core.analysis, "analyze", analyze_failing_on_second)
     limit = len(good[3]["text"]) - 1  # only the 4th is over it
     assert _run([path], tmp_path / "out", model_dir, "--processes", 1, "--max-chars", limit) == 0
     errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
     assert [(e["id"], e["row"]) for e in errors] == [("art-001", 2), ("art-003", 4)]
     assert errors[0]["reason"] == "analysis failed: ValueError: boom"
     assert errors[1]["reason"] == f"text has {limit + 1} characters, more than --max-chars {limit}"
-    assert list(archive.read_table(tmp_path / "out", "articles")["id"]) == ["art-000", "art-002"]
+    assert list(batch_tables.read_table(tmp_path / "out", "articles")["id"]) == ["art-000", "art-002"]
 
 
 def test_resume_refuses_other_settings(archive_file, model_dir, reference, tmp_path, capsys):
@@ -240,7 +242,7 @@ def test_csv_and_parquet_inputs_with_jsonl_output(archive_file, model_dir, refer
     out = tmp_path / "out"
     assert _run([csv_path, str(tmp_path / "*.parquet")], out, model_dir, "--processes", 1, "--format", "jsonl") == 0
     assert sorted(p.suffix for p in (out / "articles").iterdir()) == [".jsonl"] * 4  # 2 files x 2 partitions
-    articles = archive.read_table(out, "articles")
+    articles = batch_tables.read_table(out, "articles")
     from_csv = articles[articles["source_file"] == str(csv_path)].reset_index(drop=True)
     from_pq = articles[articles["source_file"] == str(pq_path)].reset_index(drop=True)
     assert list(from_csv["row"]) == list(range(2, 10))  # CSV: line numbers, the header is line 1
@@ -249,7 +251,7 @@ def test_csv_and_parquet_inputs_with_jsonl_output(archive_file, model_dir, refer
     assert list(from_pq["date"]) == [a["date"] for a in good]
     assert list(from_csv["url"]) == [a["url"] for a in good]
     # Same articles, same analysis, whatever the input and output formats.
-    ref = archive.read_table(reference, "articles").set_index("id").loc[[a["id"] for a in good]].reset_index()
+    ref = batch_tables.read_table(reference, "articles").set_index("id").loc[[a["id"] for a in good]].reset_index()
     cols = [c for c in ref.columns if c not in ("source_file", "row", "tags", "date", "url")]
     for got in (from_csv, from_pq):
         pd.testing.assert_frame_equal(got[cols], ref[cols], check_dtype=False)

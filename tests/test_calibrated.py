@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.estimator_checks import check_estimator
 
-from training.calibrated import CalibratedLinearClassifier
+from service.core.calibrated import CalibratedLinearClassifier
 
 
 @pytest.mark.parametrize("n_classes", [2, 4])

@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
+from service.core.classifier import Classifier
+from service.core.features import CUE_FEATURES, LABELS, CueFeatures, build_pipeline
+from service.core.segment import split_sentences
+from service.storage.artifacts import ModelError, load_model, save_model
 from tests.conftest import ROOT, SEED_ARTICLE
-from training.classifier import Classifier, ModelError
 from training.corpus import DEFAULT_TEST, Corpus, load_files
 from training.evaluate import evaluate
-from training.features import CUE_FEATURES, LABELS, CueFeatures, build_pipeline
-from training.segment import split_sentences
 from training.train import train
 
 
@@ -110,10 +111,10 @@ def test_training_is_deterministic():
     # rebuilds the same artifact. (Within one long-lived process, pickle's memo can share equal
     # strings differently, so the comparison is between two fresh runs.)
     code = ("import hashlib; from training.corpus import load_files, DEFAULT_TEST, Corpus; "
-            "from training.train import train; "
+            "from training.train import train; from service.storage.artifacts import artifact_bytes; "
             "c = Corpus([e for e in load_files([DEFAULT_TEST]).examples if e.lang == 'en']); "
             "clf, _ = train(c, None, seed=3, progress=False, cv_folds=3); "
-            "print(hashlib.sha256(clf.artifact_bytes()).hexdigest())")
+            "print(hashlib.sha256(artifact_bytes(clf)).hexdigest())")
     runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
             for _ in range(2)]
     assert runs[0].stdout.strip() and runs[0].stdout == runs[1].stdout, [r.stderr[-1000:] for r in runs]
@@ -124,16 +125,16 @@ def test_save_load_roundtrip_and_tamper_refusal(tmp_path):
     pipe = build_pipeline("fr", use_parse=False)
     pipe.fit([e.text for e in sub], [e.label for e in sub])
     clf = Classifier({"full": {"fr": pipe}, "fast": {"fr": pipe}})
-    out = clf.save(tmp_path / "v1", {"name": "t", "version": "v1"})
-    loaded = Classifier.load(out)
+    out = save_model(clf, tmp_path / "v1", {"name": "t", "version": "v1"})
+    loaded = load_model(out)
     probe = ["Selon l'AFP, il pleut."]
     assert np.array_equal(loaded.predict_proba(probe, "fr"), clf.predict_proba(probe, "fr"))
     with pytest.raises(ModelError, match="already exists"):
-        clf.save(out, {"name": "t", "version": "v1"})
+        save_model(clf, out, {"name": "t", "version": "v1"})
     artifact = out / "model.joblib"
     data = bytearray(artifact.read_bytes())
     data[100] ^= 0xFF
     artifact.write_bytes(bytes(data))
     with pytest.raises(ModelError, match="does not match"):
-        Classifier.load(out)
+        load_model(out)
     assert not list(tmp_path.glob(".tmp-*"))

@@ -3,8 +3,17 @@ import json
 
 import pytest
 
-from training.corpus import (DEFAULT_TEST, DEFAULT_TRAIN, Corpus, CorpusError, Example, check_disjoint,
-                             load_files, near_duplicates, parse_text)
+from training.corpus import (
+    DEFAULT_TEST,
+    DEFAULT_TRAIN,
+    Corpus,
+    CorpusError,
+    Example,
+    check_disjoint,
+    load_files,
+    near_duplicates,
+    parse_text,
+)
 
 
 def _problems(data, name="f.jsonl", fmt=None):

@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from service.storage.registry import Registry
 from tests.conftest import LiveServer, copy_version, poll
 from training.corpus import DEFAULT_TRAIN
-from training.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "fault-test-token"
@@ -37,8 +37,10 @@ def _score(url: str) -> httpx.Response:
                       timeout=30)
 
 
-def _trainer_pids() -> list[int]:
-    out = subprocess.run(["pgrep", "-f", "training.train .*--status-file"], capture_output=True, text=True)
+def _trainer_pids(registry_dir) -> list[int]:
+    """Trainers writing to this test's registry (other tests' trainers may still be running)."""
+    out = subprocess.run(["pgrep", "-f", f"training.train --model-dir {registry_dir} .*--status-file"],
+                         capture_output=True, text=True)
     return [int(p) for p in out.stdout.split()]
 
 
@@ -59,7 +61,7 @@ def test_killed_trainer_leaves_no_version_and_old_model_serves(server, registry_
     # Wait until it is really training (extend mode: the whole corpus).
     job = poll(get_job, lambda j: j["state"] == "training", timeout=60)
     time.sleep(2)
-    pids = _trainer_pids()
+    pids = _trainer_pids(registry_dir)
     assert len(pids) == 1 and job["state"] == "training", job
     os.kill(pids[0], signal.SIGKILL)
     job = poll(get_job, lambda j: j["state"] == "failed", timeout=30)
@@ -133,7 +135,7 @@ def test_malformed_upload_is_rejected_with_line_numbers(server, registry_dir):
     assert r.status_code == 400
     assert [p["line"] for p in r.json()["error"]["problems"]] == [2, 3]
     assert Registry(registry_dir).versions() == [Registry(registry_dir).active_version()]
-    assert _trainer_pids() == []
+    assert _trainer_pids(registry_dir) == []
 
 
 def test_writer_killed_mid_write_leaves_only_a_hidden_folder(tmp_path):
@@ -141,7 +143,7 @@ def test_writer_killed_mid_write_leaves_only_a_hidden_folder(tmp_path):
     code = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from training.atomic import atomic_directory\n"
+        "from service.storage.atomic import atomic_directory\n"
         "with atomic_directory(Path(sys.argv[1]) / 'v2') as tmp:\n"
         "    (tmp / 'card.json').write_text('{}')\n"
         "    (tmp / 'model.joblib').write_bytes(b'half')\n"

@@ -1,9 +1,9 @@
 import pytest
 import spacy
 
+from service.core.lexicon import normalise
+from service.core.nlp import SPACY_MODELS, get_nlp
 from training.corpus import DEFAULT_TEST, load_files
-from training.lexicon import normalise
-from training.nlp import SPACY_MODELS, get_nlp
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

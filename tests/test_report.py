@@ -1,7 +1,7 @@
-"""``python -m service.report``: grouped shares, top sources, month derivation, CSV/PNG/HTML output.
+"""``python -m service.batch.report``: grouped shares, top sources, month derivation, CSV/PNG/HTML output.
 
-The article table is written by the batch writer itself (``archive.encode_partition``) from
-hand-made sentence results summarised by ``service.analysis.summarize``, so the figures can be
+The article table is written by the batch writer itself (``tables.encode_partition``) from
+hand-made sentence results summarised by ``service.core.analysis.summarize``, so the figures can be
 checked by hand and no model is needed.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ import re
 import pandas as pd
 import pytest
 
-from service import archive, report
-from service.analysis import summarize
+from service.batch import inputs, report, tables
+from service.core.analysis import summarize
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -41,21 +41,21 @@ ARTICLES = [  # id, lang, outlet, date, sentences
 
 
 def _write_run(root, fmt="parquet", articles=ARTICLES):
-    out = archive.OutputDir(root, fmt)
+    out = tables.OutputDir(root, fmt)
     out.check_manifest({"format": fmt, "partition_size": 2, "model_version": "test-model"}, [])
     for chunk in range(0, len(articles), 2):
-        part = archive.Partition(f"synthetic-{chunk:05d}", "synthetic.jsonl")
+        part = inputs.Partition(f"synthetic-{chunk:05d}", "synthetic.jsonl")
         analysed = []
         for row, (aid, lang, outlet, date, spec) in enumerate(articles[chunk:chunk + 2], chunk + 1):
             sentences = [_sentence(i, *s) for i, s in enumerate(spec)]
             extra = {"outlet": outlet, "date": date}
-            analysed.append(archive.Analysed(row, archive.Article(aid, "…", lang, extra), lang, False,
+            analysed.append(tables.Analysed(row, inputs.Article(aid, "…", lang, extra), lang, False,
                                              {"sentences": sentences, "summary": summarize(sentences, lang)}))
-        out.write(part.name, archive.encode_partition(part, analysed, [], fmt))
+        out.write(part.name, tables.encode_partition(part, analysed, [], fmt))
     return root
 
 
-@pytest.mark.parametrize("fmt", archive.FORMATS)
+@pytest.mark.parametrize("fmt", tables.FORMATS)
 def test_groups_pool_shares_over_sentences(tmp_path, fmt):
     run = _write_run(tmp_path / "run", fmt)
     assert report.main([str(run), "--by", "outlet"]) == 0
@@ -141,13 +141,13 @@ def test_errors_are_clear(tmp_path, capsys):
 
 def test_month_needs_a_date_column(tmp_path, capsys):
     run = tmp_path / "run"
-    out = archive.OutputDir(run, "parquet")
+    out = tables.OutputDir(run, "parquet")
     out.check_manifest({"format": "parquet", "partition_size": 1, "model_version": "m"}, [])
-    part = archive.Partition("p-00000", "x.jsonl")
+    part = inputs.Partition("p-00000", "x.jsonl")
     sentences = [_sentence(0, "asserted")]
-    analysed = [archive.Analysed(1, archive.Article("x", "…", "en", {"outlet": "A"}), "en", False,
+    analysed = [tables.Analysed(1, inputs.Article("x", "…", "en", {"outlet": "A"}), "en", False,
                                  {"sentences": sentences, "summary": summarize(sentences, "en")})]
-    out.write(part.name, archive.encode_partition(part, analysed, [], "parquet"))
+    out.write(part.name, tables.encode_partition(part, analysed, [], "parquet"))
     with pytest.raises(SystemExit):
         report.main([str(run), "--by", "month"])
     assert "--by month derives the month from a 'date' column" in capsys.readouterr().err

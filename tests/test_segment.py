@@ -1,4 +1,4 @@
-from training.segment import split_sentences
+from service.core.segment import split_sentences
 
 SEED = open(__file__.replace("tests/test_segment.py", "seeds/000_2061794f87552b70.txt"), encoding="utf-8").read()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from service import create_app
+from service.web import create_app
 from tests.conftest import ROOT, SEED_ARTICLE, LiveServer, copy_active_model
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -116,7 +116,7 @@ def test_assets_are_local(client, path):
 
 
 def test_script_never_writes_html():
-    js = (ROOT / "service" / "static" / "app.js").read_text(encoding="utf-8")
+    js = (ROOT / "service" / "web" / "static" / "app.js").read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
         assert sink not in js, sink
 

@@ -4,31 +4,25 @@ the tools' exports come back as corpus rows.
     python -m training.annotate export --data FILE --format label-studio|doccano [--out OUT] [--model-dir DIR]
     python -m training.annotate import EXPORT --format label-studio|doccano [--out OUT.jsonl]
 
-Annotators correct the model rather than start from nothing. Everything that comes back is
-checked (``text[start:end]`` equals each span's text, the labels are known, each Source and
-Content belongs to one Cue), so a bad export cannot reach the training data. A task that cannot
-be converted is reported with its id or line and the reason. The good rows are still written,
-and the exit code is 1.
+Annotators correct the model instead of labelling from nothing. An imported row is checked (each
+span's text is ``text[start:end]``, the labels are known, each Source/Content has one Cue), so a
+bad export cannot reach training data. A failing task is reported with its id or line and the
+reason, the good rows are still written, and the exit code is 1. ``export`` reads corpus JSONL/CSV
+(the label may be missing) or plain sentences, one per line, one task each. It detects a missing
+``lang``, and ``id``, ``note`` and the current label (``corpus_label``) go with the task.
 
-``export`` reads corpus JSONL/CSV (the label may be missing) or plain sentences, one per line.
-Each row is one sentence and one task. A missing ``lang`` is detected. ``id``, ``note`` and the
-current label (``corpus_label``, for reference) travel with the task.
+Label Studio: "Basic Label Studio JSON format" tasks with ``predictions``, for the labelling
+configuration ``training/label_studio.xml`` (documented there). Import reads the "JSON" export and
+keeps the latest annotation of each task that was not cancelled.
 
-Label Studio: tasks in the "Basic Label Studio JSON format" with ``predictions``. The project's
-labelling configuration is ``training/label_studio.xml`` (documented there). Import reads the
-"JSON" export and takes the latest annotation of each task that was not cancelled.
-
-doccano: an "Intent Detection and Slot Filling" project, the only doccano type with categories and
-spans in one JSONL. ``entities`` holds [start, end, "Source"|"Cue"|"Content"], and ``cats`` holds
-the label, "level:<level>" and "sourcing:<class>". (A ``label`` key with spans is the Sequence
-Labeling format, which has no category.) doccano has no predictions, so the imported labels are
-where annotators start. It has no relations and no per-span attributes either, so the model's
-attributions ride along in the metadata (``model_attributions``, kept and re-exported). They link
-each Source/Content to its Cue and supply each Cue's type, stance, main_clause and lemma. An added
-Source/Content goes to the only Cue. An added Cue cannot be converted: use Label Studio. The
-project drops overlapping spans, so nested attributions need Label Studio; ``export`` counts them.
-The row id travels as ``row_id``, because doccano's export writes its own ``id`` over a metadata
-``id``.
+doccano: an "Intent Detection and Slot Filling" project, the only type with categories and spans in
+one JSONL. ``entities`` is [[start, end, "Source"|"Cue"|"Content"]], and ``cats`` holds the label,
+"level:<level>" and "sourcing:<class>". There are no relations or per-span attributes, so the
+model's attributions travel in the metadata (``model_attributions``, which doccano re-exports).
+They tie each Source/Content to its Cue and supply each Cue's type, stance, main_clause and lemma.
+An added Source/Content joins the only Cue. An added Cue needs Label Studio, and so do nested
+attributions, because this project type drops overlapping spans (``export`` counts those). The id
+goes as ``row_id``, since doccano's export writes its own ``id`` over a metadata one.
 """
 from __future__ import annotations
 
@@ -39,14 +33,14 @@ import json
 import sys
 from pathlib import Path
 
-from service.analysis import analyze
-from service.language import detect
-from training.classifier import Classifier, ModelError
+from service.core.analysis import analyze
+from service.core.classifier import Classifier
+from service.core.language import detect
+from service.core.segment import Sentence
+from service.core.vocabulary import LABELS, STANCES, SUPPORTED_LANGS
+from service.storage.artifacts import ModelError
+from service.storage.registry import POINTER, ROOT_DEFAULT, Registry
 from training.corpus import MAX_TEXT_CHARS
-from training.features import LABELS
-from training.lexicon import STANCES, SUPPORTED_LANGS
-from training.registry import POINTER, ROOT_DEFAULT, Registry
-from training.segment import Sentence
 
 LS, DOCCANO = "label-studio", "doccano"
 FORMATS = (LS, DOCCANO)
@@ -199,8 +193,7 @@ def import_export(data: bytes, fmt: str) -> tuple[list[dict], list[dict]]:
 
 
 def _fmt(fmt: str) -> str:
-    fmt = str(fmt).strip().lower().replace("_", "-")
-    if fmt not in FORMATS:
+    if (fmt := str(fmt).strip().lower().replace("_", "-")) not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return fmt
 
@@ -264,14 +257,19 @@ def _doccano_fields(content: str):
         except json.JSONDecodeError as exc:
             yield {"line": i}, f"bad JSON: {exc.msg} (column {exc.colno})"
             continue
-        if line is None or not isinstance(line, dict):
+        if not isinstance(line, dict):
             if line is not None:
                 yield {"line": i}, "expected a JSON object"
             continue
         f = _fields(line.get("text"), line.get("lang"), line.get("row_id"), line.get("note"))
+        if "cats" not in line and "entities" not in line:
+            f["errors"].append("no cats or entities: export an Intent Detection and Slot Filling project")
         for cat in line.get("cats") or []:
             key, _, value = str(cat).partition(":")
-            f[key].append(value) if value and key in ("level", "sourcing") else f["label"].append(cat)
+            if value and key in ("level", "sourcing"):
+                f[key].append(value)
+            else:
+                f["label"].append(cat)
         for e in line.get("entities") or []:
             if isinstance(e, list) and len(e) == 3:
                 f["spans"][(e[2], e[0], e[1])] = (e[2], e[0], e[1], None)
@@ -284,7 +282,8 @@ def _doccano_fields(content: str):
 
 def _carry(f: dict, a) -> None:
     """Restore what doccano cannot annotate, from the exported prediction whose Cue is still there."""
-    cue = ("Cue", a["cue"].get("start"), a["cue"].get("end")) if isinstance((a or {}).get("cue"), dict) else None
+    cue = ("Cue", a["cue"].get("start"), a["cue"].get("end")) if isinstance(a, dict) and isinstance(
+        a.get("cue"), dict) else None
     if cue in f["spans"]:
         f["attrs"][cue] = {"attr_type": a.get("type"), "stance": a.get("stance"), "lemma": a["cue"].get("lemma"),
                            "main_clause": str(a.get("main_clause")).lower()}
@@ -382,12 +381,18 @@ def _attributions(spans: dict, links: list, attrs: dict, errors: list) -> list[d
         if len(of[k]["source"]) > 1 or len(of[k]["content"]) > 1:
             errors.append(f"Cue {piece!r} ({start}-{end}) has several Sources or Contents")
         if not errors:
-            source, content = ({"text": spans[s][3], "start": spans[s][1], "end": spans[s][2]} if s else None
-                               for s in (next(iter(of[k][role]), None) for role in ("source", "content")))
+            source, content = (_span_of(spans, of[k][role]) for role in ("source", "content"))
             out.append({"type": a["attr_type"], "source": source,
                         "cue": {"text": piece, "start": start, "end": end, "lemma": a["lemma"].strip()},
                         "stance": a["stance"], "content": content, "main_clause": a["main_clause"] == "true"})
     return sorted(out, key=lambda a: (a["cue"]["start"], a["cue"]["end"]))
+
+
+def _span_of(spans: dict, keys: set) -> dict | None:
+    if not keys:
+        return None
+    _, start, end, piece = spans[next(iter(keys))]
+    return {"text": piece, "start": start, "end": end}
 
 
 # ---- CLI ------------------------------------------------------------------------------------------
@@ -395,7 +400,7 @@ def _attributions(spans: dict, links: list, attrs: dict, errors: list) -> list[d
 def load_model(model_dir: str | Path) -> Classifier:
     """A registry root (with an ACTIVE pointer) or one version's folder."""
     path = Path(model_dir)
-    return Registry(path).load_active() if (path / POINTER).exists() else Classifier.load(path)
+    return Registry(path).load_active() if (path / POINTER).exists() else load_model(path)
 
 
 def _run(args) -> int:
@@ -420,7 +425,10 @@ def _run(args) -> int:
     lines = [json.dumps(item, ensure_ascii=False) for item in out]
     ls_tasks = clf is not None and args.format == LS  # a JSON list, one task a line; else JSONL
     text = "[\n" + ",\n".join(lines) + "\n]\n" if ls_tasks else "".join(x + "\n" for x in lines)
-    Path(args.out).write_text(text, encoding="utf-8") if args.out else sys.stdout.write(text)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
     for p in problems:
         where = f"task {p['id']}" if "line" not in p else f"line {p['line']}" + (f" (id {p['id']})" if "id" in p else "")
         print(f"{path}: {where}: {p['reason']}", file=sys.stderr)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from training.cues import find_cues, starts_with_condition
+from service.core.cues import find_cues, starts_with_condition
 
 
 def majority_predict(train_labels: list[str], n: int) -> list[str]:

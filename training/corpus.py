@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from training.features import LABELS
-from training.lexicon import SUPPORTED_LANGS, normalise
+from service.core.lexicon import SUPPORTED_LANGS, normalise
+from service.core.vocabulary import LABELS
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 DEFAULT_TRAIN = SEEDS_DIR / "train.jsonl"
@@ -238,7 +238,7 @@ def check_disjoint(train: Corpus, test: Corpus) -> None:
 
 
 def write_jsonl_atomic(path: Path, examples) -> None:
-    from training.atomic import atomic_write_text
+    from service.storage.atomic import atomic_write_text
 
     atomic_write_text(path, "".join(json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in examples))
 

@@ -9,12 +9,13 @@ import json
 import sys
 from pathlib import Path
 
+from service.core.classifier import Classifier
+from service.core.vocabulary import LABELS
+from service.storage.artifacts import ModelError, load_model
+from service.storage.registry import ROOT_DEFAULT, Registry
 from training.baselines import lexicon_predict, majority_predict
-from training.classifier import Classifier, ModelError
 from training.corpus import CorpusError, load_files
-from training.features import LABELS
 from training.metrics import classification_report
-from training.registry import ROOT_DEFAULT, Registry
 
 
 def evaluate(clf: Classifier, corpus, fast: bool = False) -> dict:
@@ -74,7 +75,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args(argv)
     try:
-        clf = Classifier.load(Path(args.model)) if args.model else Registry(ROOT_DEFAULT).load_active()
+        clf = load_model(Path(args.model)) if args.model else Registry(ROOT_DEFAULT).load_active()
         corpus = load_files(args.data)
     except (ModelError, CorpusError) as exc:
         print(f"error: {exc}", file=sys.stderr)

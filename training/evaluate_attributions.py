@@ -20,9 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-from training.attributions import extract
-from training.cues import analyze_cues
-from training.nlp import parse
+from service.core.attribution import extract
+from service.core.cues import analyze_cues
+from service.core.nlp import parse
 
 ROLES = ("source", "cue", "content")
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "seeds" / "attributions.jsonl"

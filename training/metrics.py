@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    precision_recall_fscore_support,
+)
 
-from training.features import LABELS
+from service.core.vocabulary import LABELS
 
 
 def classification_report(y_true, y_pred, proba=None, labels=LABELS) -> dict:

@@ -11,7 +11,14 @@ import argparse
 import random
 import sys
 
-from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, CorpusError, load_files, near_duplicates, write_jsonl_atomic
+from training.corpus import (
+    DEFAULT_TEST,
+    DEFAULT_TRAIN,
+    CorpusError,
+    load_files,
+    near_duplicates,
+    write_jsonl_atomic,
+)
 
 
 def main(argv=None) -> int:

@@ -20,13 +20,22 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from tqdm import tqdm
 
-from training.atomic import atomic_write_text
-from training.classifier import MODES, Classifier
-from training.corpus import (DEFAULT_TEST, DEFAULT_TRAIN, Corpus, CorpusError, check_disjoint, coverage_problems,
-                             load_files)
-from training.features import LABELS, pipeline_for_mode
+from service.core.classifier import Classifier
+from service.core.features import LABELS, pipeline_for_mode
+from service.core.vocabulary import MODEL_MODES as MODES
+from service.storage.artifacts import save_model
+from service.storage.atomic import atomic_write_text
+from service.storage.registry import ROOT_DEFAULT, Registry
+from training.corpus import (
+    DEFAULT_TEST,
+    DEFAULT_TRAIN,
+    Corpus,
+    CorpusError,
+    check_disjoint,
+    coverage_problems,
+    load_files,
+)
 from training.metrics import classification_report
-from training.registry import ROOT_DEFAULT, Registry
 
 MODEL_NAME = "claim-presentation"
 IF_BETTER_TOLERANCE = 0.01
@@ -37,7 +46,7 @@ def library_versions() -> dict:
     import sklearn
     import spacy
 
-    from training.nlp import SPACY_MODELS
+    from service.core.nlp import SPACY_MODELS
 
     out = {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
            "spacy": spacy.__version__, "numpy": np.__version__, "joblib": joblib.__version__}
@@ -202,7 +211,7 @@ def main(argv=None) -> int:
     try:
         train_corpus = load_files(files)
         if args.include_feedback:
-            from training.feedback import FILENAME, FeedbackStore
+            from service.storage.feedback import FILENAME, FeedbackStore
 
             train_corpus.examples.extend(FeedbackStore(registry.root / FILENAME).examples())
         train_corpus = merge_later_wins(train_corpus)
@@ -226,7 +235,7 @@ def main(argv=None) -> int:
     while registry.path(card["version"]).exists():
         n += 1
         card["version"] = f"{base}-{n}"
-    out = clf.save(registry.path(card["version"]), card)
+    out = save_model(clf, registry.path(card["version"]), card)
     activate, reason = should_activate(args.activate, registry, metrics, test_corpus)
     if activate:
         registry.activate(card["version"])

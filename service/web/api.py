@@ -6,12 +6,17 @@ import json
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
-from service.analysis import analyze
-from service.errors import APIError
-from service.language import detect
-from training.segment import split_sentences
-from service.schema import (MAX_SENTENCE_CHARS, MAX_SENTENCES_PER_SCORE, AnalyzeRequest, ScoreRequest,
-                            openapi_document)
+from service.core.analysis import analyze
+from service.core.language import detect
+from service.core.segment import split_sentences
+from service.web.errors import APIError
+from service.web.schema import (
+    MAX_SENTENCE_CHARS,
+    MAX_SENTENCES_PER_SCORE,
+    AnalyzeRequest,
+    ScoreRequest,
+    openapi_document,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 AUTO = "auto"

@@ -9,13 +9,20 @@ from functools import wraps
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from service.api import parse_json_body
-from service.errors import APIError
-from service.jobs import Busy
-from service.schema import FeedbackRequest
-from training.classifier import Classifier, ModelError
-from training.corpus import (DEFAULT_TEST, Corpus, Problem, coverage_problems, disjoint_problems, load_files,
-                             validate_text)
+from service.storage.artifacts import ModelError, verify_model
+from service.web.api import parse_json_body
+from service.web.errors import APIError
+from service.web.jobs import Busy
+from service.web.schema import FeedbackRequest
+from training.corpus import (
+    DEFAULT_TEST,
+    Corpus,
+    Problem,
+    coverage_problems,
+    disjoint_problems,
+    load_files,
+    validate_text,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/v1")
 MODES = ("extend", "replace")
@@ -133,7 +140,7 @@ def activate_model(version: str):
     try:
         if version not in registry.versions():
             raise APIError(404, "not_found", f"no model version {version!r}")
-        Classifier.verify(registry.path(version))
+        verify_model(registry.path(version))
     except ModelError as exc:
         raise APIError(422, "model_refused", str(exc)) from None
     previous = registry.active_version()

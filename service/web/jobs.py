@@ -22,10 +22,10 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from training.atomic import atomic_write_text
+from service.storage.atomic import atomic_write_text
 
 log = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEEP_JOBS = 200  # finished job records kept on disk; older ones are pruned
 
 

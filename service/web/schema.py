@@ -9,8 +9,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from training.cues import CUE_TYPES
-from training.features import LABELS
+from service.core.vocabulary import CUE_TYPES, LABELS
 
 LabelName = Literal[LABELS]
 MAX_SENTENCES_PER_SCORE = 1000

@@ -11,8 +11,9 @@ import threading
 import time
 from pathlib import Path
 
-from training.classifier import Classifier, ModelError
-from training.registry import Registry
+from service.core.classifier import Classifier
+from service.storage.artifacts import ModelError, load_model
+from service.storage.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class ModelStore:
             if version == self._version:
                 return False
             try:
-                clf = Classifier.load(self.registry.path(version))
+                clf = load_model(self.registry.path(version))
                 if self.warm_up:
                     for lang in clf.languages:
                         clf.predict(["Warm-up sentence."], lang)

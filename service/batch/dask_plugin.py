@@ -2,7 +2,7 @@
 
 The model files travel with the plugin, so workers on other machines need the project's code and
 requirements but not its ``models/`` folder, and cannot serve another version than the driver's.
-Kept apart from ``service.engines`` so local-engine processes never import ``distributed``.
+Kept apart from ``service.batch.engines`` so local-engine processes never import ``distributed``.
 """
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from pathlib import Path
 
 from distributed import WorkerPlugin
 
-from service import engines
-from training.atomic import atomic_directory
-from training.classifier import ARTIFACT, CARD
+from service.batch import worker as batch_worker
+from service.storage.artifacts import ARTIFACT, CARD
+from service.storage.atomic import atomic_directory
 
 
 class ModelPlugin(WorkerPlugin):
     name = "framing-model"
 
-    def __init__(self, model: engines.ModelRef):
+    def __init__(self, model: batch_worker.ModelRef):
         self.version = model.version
         self.files = {name: (model.directory / name).read_bytes() for name in (CARD, ARTIFACT)}
 
@@ -32,7 +32,7 @@ class ModelPlugin(WorkerPlugin):
             with atomic_directory(directory) as tmp:
                 for name, data in self.files.items():
                     (tmp / name).write_bytes(data)
-        engines.load_model(directory)  # checks the artifact against the card's sha256
+        batch_worker.load_worker_model(directory)  # checks the artifact against the card's sha256
 
     def teardown(self, worker) -> None:
-        engines.unload_model()
+        batch_worker.unload_worker_model()

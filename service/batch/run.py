@@ -3,7 +3,7 @@
 INPUT: JSONL, CSV or Parquet files, or globs, of articles with ``id``, ``text`` and an optional
 ``lang`` (missing, empty or "auto": detected); every other column (outlet, date, url ...) is
 passed through to the article table. Each fixed-size chunk of an input file (a partition) is
-analysed with ``service.analysis.analyze`` and written atomically to DIR/articles/ and
+analysed with ``service.core.analysis.analyze`` and written atomically to DIR/articles/ and
 DIR/sentences/; a record that cannot be analysed goes to DIR/errors.jsonl and the run goes on.
 Running the same command again skips the partitions already written.
 
@@ -20,10 +20,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.archive import FORMATS, ArchiveError, InputFile, OutputDir, iter_partitions, open_inputs
-from service.engines import DaskEngine, EngineError, LocalEngine, ModelRef, Settings
-from training.classifier import ModelError
-from training.registry import ROOT_DEFAULT
+from service.batch.engines import (
+    DaskEngine,
+    EngineError,
+    LocalEngine,
+    ModelRef,
+    Settings,
+)
+from service.batch.inputs import ArchiveError, InputFile, iter_partitions, open_inputs
+from service.batch.tables import FORMATS, OutputDir
+from service.storage.artifacts import ModelError
+from service.storage.registry import ROOT_DEFAULT
 
 PROG = "python -m service.batch"
 

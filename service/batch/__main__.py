@@ -1,0 +1,5 @@
+import sys
+
+from service.batch.run import main
+
+sys.exit(main())

@@ -1,0 +1,385 @@
+"""Compare outlets, months ... from a batch run: ``python -m service.batch.report DIR --by outlet [--by month]``.
+
+Reads the article table of ``python -m service.batch --out DIR`` and writes, per group: the shares
+of asserted, attributed, hedged (and other) sentences, the share of claims stated as fact without
+a source (asserted sentences with no attribution), and the most quoted sources with their stance
+counts; as CSV files, PNG charts and one self-contained HTML page (charts embedded as data: URIs,
+nothing fetched from elsewhere). ``--by month`` derives the month (YYYY-MM) from a ``date`` column.
+
+Shares are pooled over sentences (an article of 40 sentences weighs 4 times one of 10), so a
+group's share is that of all its sentences. Sources are merged across articles by name, case- and
+determiner-insensitively.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import io
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from service.batch.inputs import ArchiveError
+from service.batch.tables import SHARES, read_manifest, read_table, write_file
+from service.core.attribution import normalise_source
+from service.core.vocabulary import LABELS, STANCES
+
+PROG = "python -m service.batch.report"
+NONE = "(none)"
+MAX_BARS = 40          # groups shown in a bar chart (the CSV files hold them all)
+MAX_PANELS = 12        # groups shown in the sources chart
+COLORS = {"asserted": "#c0392b", "attributed": "#2e86c1", "hedged": "#f39c12", "none": "#bdc3c7",
+          "neutral": "#7f8c8d", "endorsing": "#27ae60", "distancing": "#e67e22", "denial": "#8e44ad"}
+_ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})")
+
+
+class ReportError(ValueError):
+    """A report that cannot be made from this folder; the message says why."""
+
+
+# --- tables -------------------------------------------------------------------------------------
+def load_articles(root: Path, by: list[str]):
+    """The article table with one text column per grouping key (``month`` derived from ``date``)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ReportError(f"{root}: no such directory")
+    if not any((root / "articles").glob("*.parquet")) and not any((root / "articles").glob("*.jsonl")):
+        raise ReportError(f"{root}: no article table (articles/*.parquet or *.jsonl); "
+                          "run python -m service.batch ... --out DIR first")
+    try:
+        df = read_table(root, "articles")
+    except ArchiveError as exc:
+        raise ReportError(str(exc)) from None
+    if df.empty:
+        raise ReportError(f"{root}: the article table is empty (every record went to errors.jsonl?)")
+    for col in by:
+        if col == "month" and "month" not in df.columns:
+            if "date" not in df.columns:
+                raise ReportError(f"{root}: --by month derives the month from a 'date' column, and the article "
+                                  f"table has none (columns: {', '.join(df.columns)})")
+            df["month"] = month_of(df["date"])
+        elif col not in df.columns:
+            raise ReportError(f"{root}: the article table has no column {col!r} (columns: {', '.join(df.columns)})")
+        df[col] = [_label(v) for v in df[col]]
+    return df
+
+
+def month_of(dates):
+    """YYYY-MM as written (an ISO string keeps its own month, whatever its time zone); other
+    dates are parsed; what cannot be read is ``(none)``."""
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(dates):
+        return [NONE if pd.isna(d) else d.strftime("%Y-%m") for d in dates]
+    out = []
+    for value in dates:
+        if value is None or (isinstance(value, float) and value != value):
+            out.append(NONE)
+            continue
+        if hasattr(value, "strftime"):
+            out.append(value.strftime("%Y-%m"))
+            continue
+        m = _ISO_MONTH.match(str(value))
+        if m and 1 <= int(m.group(2)) <= 12:
+            out.append(f"{m.group(1)}-{m.group(2)}")
+            continue
+        parsed = pd.to_datetime(str(value), errors="coerce", format="mixed")
+        out.append(NONE if pd.isna(parsed) else parsed.strftime("%Y-%m"))
+    return out
+
+
+def _label(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return NONE
+    text = str(value).strip()
+    return text or NONE
+
+
+def _groups(df, by: list[str]):
+    """(key tuple, rows) per group, sorted by key; no --by: one group of everything."""
+    if not by:
+        return [(("all",), df)]
+    return [((k,) if not isinstance(k, tuple) else k, sub) for k, sub in df.groupby(by, sort=True)]
+
+
+def group_shares(df, by: list[str]):
+    import pandas as pd
+
+    rows = []
+    for key, sub in _groups(df, by):
+        n = int(sub["sentences"].sum())
+        row = dict(zip(by or ["group"], key), articles=len(sub), sentences=n)
+        for s in SHARES:
+            row[f"share_{s}"] = round(float((sub[f"share_{s}"] * sub["sentences"]).sum() / n), 4) if n else 0.0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def top_sources(df, by: list[str], top: int):
+    """The ``top`` sources of each group by number of claims, with their stance counts."""
+    import pandas as pd
+
+    rows = []
+    for key, sub in _groups(df, by):
+        agg: dict[str, dict] = {}
+        for lang, sources in zip(sub["lang"], sub["sources"]):
+            seen = set()
+            for s in json.loads(sources) if isinstance(sources, str) else sources:
+                k = normalise_source(s["name"], lang) or s["name"].lower()
+                a = agg.setdefault(k, {"names": Counter(), "articles": 0, "claims": 0, **dict.fromkeys(STANCES, 0)})
+                a["names"][s["name"]] += s["claims"]
+                a["claims"] += s["claims"]
+                if k not in seen:
+                    seen.add(k)
+                    a["articles"] += 1
+                for st in STANCES:
+                    a[st] += s["stances"].get(st, 0)
+        ranked = sorted(agg.items(), key=lambda kv: (-kv[1]["claims"], -kv[1]["articles"], kv[0]))[:top]
+        for rank, (_, a) in enumerate(ranked, 1):
+            name = sorted(a["names"].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            rows.append(dict(zip(by or ["group"], key), rank=rank, source=name, articles=a["articles"],
+                             claims=a["claims"], **{st: a[st] for st in STANCES}))
+    columns = [*(by or ["group"]), "rank", "source", "articles", "claims", *STANCES]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- charts -------------------------------------------------------------------------------------
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    _plt().close(fig)
+    return buf.getvalue()
+
+
+def _names(table, by: list[str]) -> list[str]:
+    cols = by or ["group"]
+    return [" · ".join(str(v) for v in row) for row in table[cols].itertuples(index=False)]
+
+
+def _largest(table, limit: int):
+    """At most ``limit`` groups (those with most articles), in the table's order."""
+    if len(table) <= limit:
+        return table, ""
+    keep = table.nlargest(limit, "articles", keep="first").sort_index()
+    return keep, f" ({limit} largest of {len(table)} groups)"
+
+
+def chart_shares(shares, by: list[str]) -> bytes:
+    plt = _plt()
+    table, note = _largest(shares, MAX_BARS)
+    names = _names(table, by)
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.35 * len(table)))
+    left = [0.0] * len(table)
+    for lab in LABELS:
+        values = list(table[f"share_{lab}"])
+        ax.barh(names, values, left=left, color=COLORS[lab], label=lab)
+        left = [a + b for a, b in zip(left, values)]
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of sentences")
+    ax.set_title("How claims are presented" + note)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    return _png(fig)
+
+
+def chart_unattributed(shares, by: list[str]) -> bytes:
+    plt = _plt()
+    table, note = _largest(shares, MAX_BARS)
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.35 * len(table)))
+    values = list(table["share_unattributed_asserted"])
+    ax.barh(_names(table, by), values, color=COLORS["asserted"])
+    for y, v in enumerate(values):
+        ax.text(v, y, f" {v:.1%}", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(values + [0.01]) * 1.2)
+    ax.set_xlabel("share of sentences: asserted, with no source")
+    ax.set_title("Claims stated as fact without a source" + note)
+    return _png(fig)
+
+
+def chart_sources(sources, shares, by: list[str], top: int) -> bytes | None:
+    if sources.empty:
+        return None
+    plt = _plt()
+    from matplotlib.ticker import MaxNLocator
+
+    groups, note = _largest(shares, MAX_PANELS)
+    cols = by or ["group"]
+    panels = [(name, sources.merge(groups.loc[[i], cols], on=cols).head(top))
+              for i, name in zip(groups.index, _names(groups, by))]
+    panels = [(name, t) for name, t in panels if not t.empty]
+    if not panels:
+        return None
+    ncols = 2 if len(panels) > 1 else 1
+    nrows = -(-len(panels) // ncols)
+    height = max(len(t) for _, t in panels)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(7 * ncols, nrows * (1.0 + 0.3 * height)), squeeze=False)
+    for ax, (name, t) in zip(axes.flat, panels):
+        left = [0] * len(t)
+        labels = [s if len(s) <= 38 else s[:37] + "…" for s in t["source"]]
+        for st in STANCES:
+            values = list(t[st])
+            ax.barh(labels, values, left=left, color=COLORS[st], label=st)
+            left = [a + b for a, b in zip(left, values)]
+        ax.invert_yaxis()
+        ax.set_title(name, fontsize=10)
+        ax.tick_params(axis="y", labelsize=8)
+        ax.set_xlabel("claims")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    for ax in list(axes.flat)[len(panels):]:
+        ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(STANCES), frameon=False, bbox_to_anchor=(0.5, -0.02))
+    fig.suptitle("Most quoted sources, by stance" + note)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+    return _png(fig)
+
+
+def chart_trend(shares, by: list[str]) -> bytes | None:
+    """Month by month, one line per value of the other grouping key (if any)."""
+    if "month" not in by:
+        return None
+    plt = _plt()
+    others = [c for c in by if c != "month"]
+    months = sorted(set(shares["month"]) - {NONE})
+    if not months:
+        return None
+    lines = [("all", shares)] if not others else [
+        (" · ".join(map(str, k if isinstance(k, tuple) else (k,))), sub)
+        for k, sub in shares.groupby(others, sort=True)]
+    if len(lines) > 10:
+        totals = sorted(lines, key=lambda kv: -kv[1]["articles"].sum())[:10]
+        lines = sorted(totals, key=lambda kv: kv[0])
+    metrics = [("share_asserted", "asserted"), ("share_attributed", "attributed"), ("share_hedged", "hedged"),
+               ("share_unattributed_asserted", "asserted without a source")]
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    for ax, (col, title) in zip(axes.flat, metrics):
+        for name, sub in lines:
+            sub = sub[sub["month"] != NONE].sort_values("month")
+            ax.plot([months.index(m) for m in sub["month"]], list(sub[col]), marker="o", label=name)
+        ax.set_title(title, fontsize=10)
+        ax.set_ylim(bottom=0)
+        ax.set_xticks(range(len(months)), months, rotation=45, ha="right", fontsize=8)
+    if len(lines) > 1:
+        axes.flat[0].legend(fontsize=8)
+    fig.suptitle("Shares of sentences, month by month")
+    fig.tight_layout()
+    return _png(fig)
+
+
+# --- page ---------------------------------------------------------------------------------------
+def _table_html(df, percent: set[str]) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = []
+    for row in df.itertuples(index=False):
+        cells = []
+        for col, value in zip(df.columns, row):
+            text = f"{value:.1%}" if col in percent else str(value)
+            cls = ' class="num"' if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
+            cells.append(f"<td{cls}>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+
+
+def _img(png: bytes | None, alt: str) -> str:
+    if png is None:
+        return "<p>(no data for this chart)</p>"
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
+
+
+def render_html(root: Path, by: list[str], shares, sources, charts: dict[str, bytes | None]) -> str:
+    manifest = read_manifest(root)
+    percent = {c for c in shares.columns if c.startswith("share_")}
+    title = "Framing report" + (f" by {' and '.join(by)}" if by else "")
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title>",
+        "<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222}"
+        "table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .5rem}"
+        "th{background:#f3f3f3;text-align:left}td{white-space:nowrap}td.num{text-align:right}img{max-width:100%;height:auto}"
+        "p.note{color:#555;font-size:.9rem}div.wide{overflow-x:auto}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f'<p class="note">{int(shares["articles"].sum())} articles, {int(shares["sentences"].sum())} sentences '
+        f"in {len(shares)} group(s), from {html.escape(str(root))}"
+        + (f"; model {html.escape(str(manifest['model_version']))}" if manifest.get("model_version") else "")
+        + ". Shares are pooled over the sentences of each group.</p>",
+        "<h2>How claims are presented</h2>",
+        '<p class="note">Share of sentences stating a claim as fact (asserted), reporting it from a source '
+        "(attributed), hedging it, or making no claim (none).</p>",
+        _img(charts.get("shares"), "shares of sentences per group"),
+        "<h2>Claims stated as fact without a source</h2>",
+        '<p class="note">Asserted sentences with no attribution, as a share of all sentences.</p>',
+        _img(charts.get("unattributed"), "share of unattributed asserted sentences per group"),
+    ]
+    if "trend" in charts:
+        parts += ["<h2>Month by month</h2>", _img(charts["trend"], "shares month by month")]
+    parts += ["<h2>Figures per group</h2>", _table_html(shares, percent),
+              "<h2>Most quoted sources</h2>",
+              '<p class="note">Claims attributed to each source, by the stance of the reporting verb.</p>',
+              _img(charts.get("sources"), "most quoted sources per group"),
+              _table_html(sources, set()) if not sources.empty else "<p>No attributed source was found.</p>",
+              "</body></html>"]
+    return "\n".join(parts) + "\n"
+
+
+def make_report(root: Path, by: list[str], out: Path, top: int = 10) -> dict[str, Path]:
+    """Write the CSV files, charts and page; returns what was written, by kind."""
+    root, out = Path(root), Path(out)
+    df = load_articles(root, by)
+    shares = group_shares(df, by)
+    sources = top_sources(df, by, top)
+    charts = {"shares": chart_shares(shares, by), "unattributed": chart_unattributed(shares, by),
+              "sources": chart_sources(sources, shares, by, top)}
+    trend = chart_trend(shares, by)
+    if trend is not None:
+        charts["trend"] = trend
+    written = {}
+    for name, table in (("groups", shares), ("sources", sources)):
+        written[name] = out / f"{name}.csv"
+        write_file(written[name], table.to_csv(index=False).encode("utf-8"))
+    for name, png in charts.items():
+        if png is not None:
+            written[f"{name}_png"] = out / f"{name}.png"
+            write_file(written[f"{name}_png"], png)
+    written["html"] = out / "report.html"
+    write_file(written["html"], render_html(root, by, shares, sources, charts).encode("utf-8"))
+    return written
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dir", metavar="DIR", help="output folder of python -m service.batch")
+    ap.add_argument("--by", action="append", default=[], metavar="COLUMN",
+                    help="group by this article column (repeatable; 'month' derives from 'date')")
+    ap.add_argument("--out", metavar="REPORT_DIR", help="where to write (default DIR/report)")
+    ap.add_argument("--top", type=int, default=10, metavar="N", help="sources listed per group (default 10)")
+    args = ap.parse_args(argv)
+    if args.top < 1:
+        ap.error("--top must be at least 1")
+    by = list(dict.fromkeys(args.by))
+    out = Path(args.out) if args.out else Path(args.dir) / "report"
+    try:
+        written = make_report(Path(args.dir), by, out, args.top)
+    except ReportError as exc:
+        ap.error(str(exc))
+    except OSError as exc:
+        ap.error(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
+    print(f"report written to {out}: " + ", ".join(p.name for p in written.values()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

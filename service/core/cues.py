@@ -1,0 +1,280 @@
+"""Linguistic cues of one sentence: what explains a label.
+
+The same cue list feeds the classifier's features and the API's ``cues`` explanations, so what
+the model sees and what it shows are one thing. With a spaCy parse, clause membership and the
+French conditional mood come from syntax and morphology; without one (fast mode), from surface
+heuristics.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.core.lexicon import Match, get_lexicon, normalise, word_tokens
+from service.core.syntax import climb, head_of, is_root
+from service.core.vocabulary import CUE_TYPES  # noqa: F401 (re-exported)
+
+# Clause openers: a cue after one of these (and before the next clause break) is in a
+# subordinate clause. Grammar words, not lexicon content.
+SUBORDINATORS = {
+    "fr": {"que", "qu", "qui", "dont", "lorsque", "lorsqu", "quand", "puisque", "puisqu",
+           "parce", "car", "si", "s", "afin", "bien", "quoique", "où", "en", "tandis", "alors"},
+    "en": {"that", "who", "whom", "which", "whose", "when", "while", "because", "although",
+           "though", "if", "since", "after", "before", "as", "where", "unless", "whereas"},
+}
+# Negation words just before a reporting verb: "did not respond", "n'a pas souhaité réagir".
+NEGATIONS = {"not", "never", "no", "didn", "doesn", "don", "hasn", "haven", "hadn", "wasn", "weren",
+             "isn", "aren", "won", "wouldn", "ne", "n", "pas", "jamais", "guère", "nullement"}
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014«»\"\u201c\u201d]")
+# French conditional: -rais/-rait/-raient/-rions/-riez on a verb ("aurait", "viendrait").
+_FR_CONDITIONAL = re.compile(r"^\w+r(?:ais|ait|aient|ions|iez)$")
+_FR_NOT_CONDITIONAL = re.compile(r"(?:trait|traits|rais|vrai|vrais|frais|marais|portrait)$")
+_QUOTE_PAIRS = {"«": "»", "\u201c": "\u201d", '"': '"', "\u201e": "\u201c"}
+_SI_START = re.compile(r"^\W*(?:s'|si |même si |had |if |were )", re.IGNORECASE)
+
+
+@dataclass
+class Cue:
+    type: str
+    text: str
+    start: int
+    end: int
+    lemma: str = ""
+    stance: str = ""
+    subkind: str = ""
+    main_clause: bool = True
+    negated: bool = False
+
+    def to_json(self) -> dict:
+        out = {"text": self.text, "type": self.type, "start": self.start, "end": self.end,
+               "main_clause": self.main_clause}
+        if self.lemma:
+            out["lemma"] = self.lemma
+        if self.stance:
+            out["stance"] = self.stance
+        if self.subkind:
+            out["subkind"] = self.subkind
+        if self.negated:
+            out["negated"] = True
+        return out
+
+
+_QUOTE_CHARS = re.compile('[«\u201c"\u201e\u2018]')
+# A single closing quote is an apostrophe not followed by a letter ("‘We will win’ she said").
+_SINGLE_CLOSE = re.compile(r"'(?![^\W\d_])")
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Quoted stretches, marks included; an unclosed quote runs to the end of the sentence."""
+    spans, n = [], len(text)
+    m = _QUOTE_CHARS.search(text)
+    while m is not None:
+        i = m.start()
+        if text[i] == "\u2018":
+            close_m = _SINGLE_CLOSE.search(text, i + 1)
+            j = close_m.start() if close_m else -1
+        else:
+            j = text.find(_QUOTE_PAIRS[text[i]], i + 1)
+        if j == -1:
+            # Unclosed opening quote: a quote continuing across sentences.
+            if text[i] != '"' or i < 3:
+                spans.append((i, n))
+            break
+        spans.append((i, j + 1))
+        m = _QUOTE_CHARS.search(text, j + 1)
+    # A closing mark with no opener at the start: the end of a multi-sentence quote.
+    if not spans:
+        for mark in ("»", "\u201d"):
+            k = text.find(mark)
+            if k > 0:
+                spans.append((0, k + 1))
+                break
+    return spans
+
+
+def _heuristic_main(tokens, idx: int, text: str, lang: str, openers=frozenset()) -> bool:
+    """No parse: a cue is subordinate if a clause opener (a subordinator, or a verb of saying
+    whose complement it is: "officials said the toll could rise") precedes it in its clause."""
+    subs = SUBORDINATORS[lang]
+    start_char = tokens[idx][1]
+    for j in range(idx - 1, max(-1, idx - 8), -1):
+        tok, s, e = tokens[j]
+        if _CLAUSE_BREAK.search(text, e, start_char):
+            return True
+        if tok in subs or j in openers:
+            return False
+    return True
+
+
+def _clause_head(tok):
+    """The verb heading the token's clause: up through non-verbs and auxiliaries."""
+    return climb(tok, lambda t: t.dep_ != "ROOT" and (
+        t.pos_ != "VERB" or t.dep_.split(":")[0] in ("aux", "cop", "fixed")))
+
+
+def in_main_clause(tok) -> bool:
+    """Whether a parsed token belongs to the sentence's main clause (computed once per parse)."""
+    return main_clause_mask(tok.doc)[tok.i]
+
+
+def main_clause_mask(doc) -> list[bool]:
+    """Main-clause membership of every token, cached on the (cached) parse."""
+    mask = doc.user_data.get("main_clause_mask")
+    if mask is None:
+        mask = doc.user_data["main_clause_mask"] = [_parse_main(t) for t in doc]
+    return mask
+
+
+def _parse_main(tok) -> bool:
+    """Parse: the cue's clause hangs from the root through coordination or parataxis only."""
+    if tok.pos_ in ("VERB", "AUX") and tok.i > 0:
+        prev = tok.doc[tok.i - 1].lower_
+        if prev == "en" and "Part" in tok.morph.get("VerbForm"):
+            return False  # French gerund: "en prétextant que ..."
+    head = _clause_head(tok)
+    for _ in range(50):
+        if head.dep_ == "ROOT" or is_root(head):
+            return True
+        if head.dep_.split(":")[0] not in ("conj", "parataxis", "dep", "appos"):
+            return False
+        head = _clause_head(head.head)
+    return True
+
+
+def _is_noun_use(doc, start: int) -> bool:
+    tok = _token_at(doc, start)
+    return (tok is not None and tok.pos_ == "NOUN" and tok.i > 0
+            and doc[tok.i - 1].pos_ in ("DET", "ADP"))
+
+
+def _token_at(doc, start: int):
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+@dataclass
+class SentenceCues:
+    """One sentence's cues with the tokenisation they were found on (reused by the features)."""
+
+    text: str
+    norm: str
+    tokens: list
+    quotes: list
+    cues: list
+
+
+def find_cues(text: str, lang: str, doc=None) -> list[Cue]:
+    """All cues of one sentence, offsets into ``text``. ``doc`` is its spaCy parse, if any."""
+    return analyze_cues(text, lang, doc).cues
+
+
+def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
+    """With a parse, the result is kept on it: features and the API's explanations share one pass.
+    (Callers must not mutate the returned cues.)"""
+    if doc is not None:
+        found = doc.user_data.get("cues")
+        if found is None or found.text != text:
+            found = doc.user_data["cues"] = _analyze_cues(text, lang, doc)
+        return found
+    return _analyze_cues(text, lang, None)
+
+
+def _analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
+    lex = get_lexicon(lang)
+    norm = normalise(text)
+    tokens = word_tokens(norm)
+    cues: list[Cue] = []
+
+    def main_of(m_first: int, char_start: int, phrase: bool = False) -> bool:
+        if doc is not None:
+            tok = _token_at(doc, char_start)
+            if tok is not None:
+                # "selon X" / "according to X": the phrase's clause is that of the word it modifies.
+                if phrase and tok.dep_.split(":")[0] in ("prep", "case", "mark", "fixed"):
+                    tok = head_of(tok) or tok
+                return in_main_clause(tok)
+        return _heuristic_main(tokens, m_first, norm, lang, openers)
+
+    def negated(m_first: int) -> bool:
+        """A negation word among the three before, inside the same clause."""
+        for tok, s, e in reversed(tokens[max(0, m_first - 3):m_first]):
+            if _CLAUSE_BREAK.search(norm, e, tokens[m_first][1]):
+                return False
+            if tok in NEGATIONS:
+                return True
+        return False
+
+    matches: list[Match] = lex.match(tokens)
+    openers = frozenset(m.last for m in matches if m.entry.kind in ("reporting_verb", "unnamed_source"))
+    matched_chars = set()
+    quotes = quote_spans(norm)
+    for m in matches:
+        e = m.entry
+        if e.requires_quote and not quotes:
+            continue
+        if doc is not None and e.kind == "reporting_verb" and _is_noun_use(doc, m.start):
+            continue  # "requests for comment", "la déclaration": a noun, not a verb of saying
+        cues.append(Cue(e.kind, text[m.start:m.end], m.start, m.end, lemma=e.lemma,
+                        stance=e.stance if e.kind in ("reporting_verb", "according_to", "unnamed_source") else "",
+                        subkind=e.subkind,
+                        main_clause=main_of(m.first, m.start, e.kind in ("according_to", "unnamed_source")),
+                        negated=e.kind == "reporting_verb" and negated(m.first)))
+        matched_chars.add(m.start)
+
+    if doc is not None:
+        # Reporting verbs the surface forms missed, found by lemma.
+        covered = [(c.start, c.end) for c in cues]
+        for tok in doc:
+            if tok.pos_ == "VERB" and not any(s <= tok.idx < e for s, e in covered):
+                entry = lex.verbs_by_lemma.get(tok.lemma_.lower())
+                if entry is not None and (quotes or not entry.requires_quote):
+                    cues.append(Cue("reporting_verb", text[tok.idx:tok.idx + len(tok)], tok.idx,
+                                    tok.idx + len(tok), lemma=entry.lemma, stance=entry.stance,
+                                    main_clause=in_main_clause(tok),
+                                    negated=any(t.lower_.strip("'") in NEGATIONS
+                                                for t in doc[max(0, tok.i - 3):tok.i])))
+                    matched_chars.add(tok.idx)
+
+    cues.extend(_conditional_cues(text, norm, tokens, lang, doc, matched_chars, main_of))
+
+    for s, e in quotes:
+        cues.append(Cue("quote", text[s:e], s, e, main_clause=True))
+
+    stripped = norm.rstrip(" \t»\"\u201d)")
+    if stripped.endswith("?"):
+        q = len(stripped) - 1
+        cues.append(Cue("question", "?", q, q + 1))
+
+    furn = lex.furniture_prefix(tokens)
+    if furn is not None and len(tokens) <= 12:
+        cues.append(Cue("furniture", text[furn.start:furn.end], furn.start, furn.end))
+
+    cues.sort(key=lambda c: (c.start, c.end))
+    return SentenceCues(text, norm, tokens, quotes, cues)
+
+
+def _conditional_cues(text, norm, tokens, lang, doc, matched_chars, main_of) -> list[Cue]:
+    if lang != "fr":
+        return []
+    out = []
+    if doc is not None:
+        for tok in doc:
+            is_cnd = "Cnd" in tok.morph.get("Mood")
+            if not is_cnd and tok.pos_ in ("VERB", "AUX"):
+                low = tok.lower_
+                is_cnd = bool(_FR_CONDITIONAL.match(low)) and not _FR_NOT_CONDITIONAL.search(low)
+            if is_cnd and tok.idx not in matched_chars:
+                out.append(Cue("conditional", text[tok.idx:tok.idx + len(tok)], tok.idx,
+                               tok.idx + len(tok), main_clause=in_main_clause(tok)))
+        return out
+    for i, (tok, s, e) in enumerate(tokens):
+        if s in matched_chars:
+            continue
+        if _FR_CONDITIONAL.match(tok) and not _FR_NOT_CONDITIONAL.search(tok):
+            out.append(Cue("conditional", text[s:e], s, e, main_clause=main_of(i, s)))
+    return out
+
+
+def starts_with_condition(text: str) -> bool:
+    """An opening "si/if/had" clause: the frame of hypotheticals and counterfactuals."""
+    return bool(_SI_START.match(normalise(text)))

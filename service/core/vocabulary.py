@@ -1,0 +1,22 @@
+"""The project's closed vocabularies, declared once: every module, the API schema, the corpus
+checks and the batch tables take them from here.
+
+Kept free of imports so that reading a label list never loads scikit-learn or spaCy.
+"""
+from __future__ import annotations
+
+# How a sentence presents its claim (seeds/LABELLING_GUIDE.md).
+LABELS = ("asserted", "attributed", "hedged", "none")
+# The languages with lexicons and a parser; the model may know fewer.
+SUPPORTED_LANGS = ("fr", "en")
+# What a reporting verb conveys about the reported claim.
+STANCES = ("neutral", "endorsing", "distancing", "denial")
+# Linguistic cues a sentence can carry (service.core.cues).
+CUE_TYPES = ("reporting_verb", "according_to", "unnamed_source", "hedge", "booster",
+             "conditional", "quote", "question", "furniture")
+# Kinds of attribution (seeds/ATTRIBUTION_GUIDE.md).
+ATTRIBUTION_TYPES = ("direct_quote", "indirect", "according_to", "unnamed_source")
+# Model variants: ``full`` parses, ``fast`` reads the lexicons only.
+MODEL_MODES = ("full", "fast")
+# A retraining job's life.
+JOB_STATES = ("queued", "running", "training", "succeeded", "failed")
