@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service.core.lexicon import SUPPORTED_LANGS, normalise
-from service.core.vocabulary import LABELS
+from service.core.vocabulary import LABELS, LEVELS, SOURCING
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 DEFAULT_TRAIN = SEEDS_DIR / "train.jsonl"
@@ -31,9 +31,15 @@ class Example:
     note: str = ""
     source: str = ""  # "file:line", for error messages
     line: int = 0
+    level: str | None = None  # strength: how firmly the claim is put (None: not labelled, or no claim)
+    sourcing: str | None = None  # strength: how identifiable its source is
 
     def to_json(self) -> dict:
         out = {"text": self.text, "lang": self.lang, "label": self.label}
+        if self.level:
+            out["level"] = self.level
+        if self.sourcing:
+            out["sourcing"] = self.sourcing
         if self.id:
             out["id"] = self.id
         if self.note:
@@ -81,9 +87,10 @@ class Corpus:
         return {lang: c for lang, c in out.items() if sum(c.values())}
 
     def sha256(self) -> str:
-        """Order-independent hash of the (text, lang, label) triples."""
+        """Order-independent hash of the (text, lang, label[, level, sourcing]) rows."""
         h = hashlib.sha256()
-        for line in sorted(json.dumps([e.text, e.lang, e.label], ensure_ascii=False) for e in self.examples):
+        for line in sorted(json.dumps([e.text, e.lang, e.label] + ([e.level, e.sourcing] if e.level or e.sourcing else []),
+                                      ensure_ascii=False) for e in self.examples):
             h.update(line.encode("utf-8"))
             h.update(b"\n")
         return h.hexdigest()
@@ -115,8 +122,20 @@ def _validate_row(row, name: str, line: int, problems: list[Problem]) -> Example
     if label not in LABELS:
         problems.append(Problem(name, line, f"unknown label {row['label']!r}; expected one of {', '.join(LABELS)}"))
         return None
+    strength = {}
+    for key, allowed in (("level", LEVELS), ("sourcing", SOURCING)):
+        value = row.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str) or value.strip().lower() not in allowed:
+            problems.append(Problem(name, line, f"unknown {key} {value!r}; expected one of {', '.join(allowed)} or null"))
+            return None
+        if label == "none":
+            problems.append(Problem(name, line, f"a 'none' sentence makes no claim: {key} must be null"))
+            return None
+        strength[key] = value.strip().lower()
     return Example(text.strip(), lang, label, str(row.get("id") or ""), str(row.get("note") or ""),
-                   f"{name}:{line}", line)
+                   f"{name}:{line}", line, **strength)
 
 
 def parse_jsonl(data: str, name: str, problems: list[Problem]) -> list[Example]:

@@ -20,3 +20,7 @@ ATTRIBUTION_TYPES = ("direct_quote", "indirect", "according_to", "unnamed_source
 MODEL_MODES = ("full", "fast")
 # A retraining job's life.
 JOB_STATES = ("queued", "running", "training", "succeeded", "failed")
+# How firmly the text presents its main claim, weakest first (seeds/LABELLING_GUIDE.md, Strength).
+LEVELS = ("doubted", "possible", "probable", "stated", "emphatic")
+# How identifiable the claim's source is, most identifiable first; ``none``: the author's own.
+SOURCING = ("named", "identified", "anonymous", "vague", "none")
