@@ -1,14 +1,13 @@
 """Serve the API: ``python -m service [--host H] [--port P] [--model-dir D] [--workers W] [--threads T]``.
 
 Each flag has an environment equivalent: HOST, PORT, MODEL_DIR, WORKERS, THREADS. The server is
-gunicorn. Analysis is CPU-bound Python, so one process uses one core: by default there is one
-worker process per core, each handling one request at a time (gunicorn's sync workers). Waiting
-requests then queue in the kernel and go to whichever worker is free first, which keeps the
-latency tail short (threaded workers pin keep-alive connections to one worker; README, Speed,
-compares the modes). ``--threads`` above 1 switches to
-threaded workers (keep-alive connections, tolerant of slow clients, for use without a buffering
-proxy in front). Workers share the model registry (each follows its ``ACTIVE`` pointer), the job
-records and the feedback database.
+gunicorn running one web front (threaded: it routes, checks and answers, and holds no model)
+beside ``--workers`` analysis processes (default: one per core) that share one loaded model
+(``service.web.pool``). Analysis is CPU-bound Python, so one process uses one core; requests
+wait in one fair queue for the first free process, so the latency tail stays short, while health
+checks, the page and the admin endpoints answer at once. ``--threads`` is how many requests the
+front holds at a time (default 32; slow clients each hold one). Workers share the registry
+(each follows its ``ACTIVE`` pointer), the job records and the feedback database.
 """
 from __future__ import annotations
 
@@ -27,6 +26,8 @@ from gunicorn.app.base import BaseApplication  # noqa: E402
 
 from service.storage.registry import ROOT_DEFAULT  # noqa: E402
 
+LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]"]
+
 
 def cores() -> int:
     try:
@@ -35,9 +36,20 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def trusted_hosts(host: str) -> list[str] | None:
+    """Host headers to accept. Bound to the loopback, only loopback names (a web page elsewhere
+    cannot reach the service through DNS rebinding); otherwise ``TRUSTED_HOSTS`` (comma-separated)
+    or any."""
+    configured = os.environ.get("TRUSTED_HOSTS")
+    if configured:
+        return [h.strip() for h in configured.split(",") if h.strip()]
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return LOOPBACK_NAMES
+    return None
+
+
 class Server(BaseApplication):
-    """gunicorn, configured from our flags; each worker builds the app and loads its model
-    before it accepts a connection, so no worker answers 503 while cold."""
+    """gunicorn with one threaded front; the front starts the analysis processes."""
 
     def __init__(self, args):
         self.args = args
@@ -45,9 +57,9 @@ class Server(BaseApplication):
 
     def load_config(self):
         args = self.args
-        settings = {"bind": f"{args.host}:{args.port}", "workers": args.workers, "threads": args.threads,
-                    "worker_class": "sync" if args.threads == 1 else "gthread",
-                    "timeout": 120, "graceful_timeout": 30, "proc_name": "framing",
+        settings = {"bind": f"{args.host}:{args.port}", "workers": 1, "threads": args.threads,
+                    "worker_class": "gthread", "timeout": 60, "graceful_timeout": 30, "keepalive": 5,
+                    "proc_name": "framing", "control_socket_disable": True,
                     "loglevel": os.environ.get("LOG_LEVEL", "info").lower()}
         for key, value in settings.items():
             self.cfg.set(key, value)
@@ -55,7 +67,8 @@ class Server(BaseApplication):
     def load(self):
         from service.web import create_app
 
-        return create_app({"MODEL_DIR": self.args.model_dir, "LOAD_MODEL": "sync"})
+        return create_app({"MODEL_DIR": self.args.model_dir, "ANALYSIS_WORKERS": self.args.workers,
+                           "TRUSTED_HOSTS": trusted_hosts(self.args.host)})
 
 
 def main(argv=None) -> int:
@@ -65,16 +78,17 @@ def main(argv=None) -> int:
     ap.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     ap.add_argument("--model-dir", default=os.environ.get("MODEL_DIR", str(ROOT_DEFAULT)))
     ap.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", cores())),
-                    help="worker processes (default: one per core)")
-    ap.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "1")),
-                    help="threads per worker (default 1: sync workers; more: threaded workers)")
+                    help="analysis processes (default: one per core)")
+    ap.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "32")),
+                    help="requests the web front holds at a time (default 32)")
     args = ap.parse_args(argv)
-    if args.workers < 1 or args.threads < 1:
-        ap.error("--workers and --threads must be at least 1")
+    if args.workers < 1 or args.threads < 2:
+        ap.error("--workers must be at least 1 and --threads at least 2")
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("service").info("listening on http://%s:%d (model dir %s, %d worker(s) x %d thread(s))",
-                                      args.host, args.port, args.model_dir, args.workers, args.threads)
+    logging.getLogger("service").info("listening on http://%s:%d (model dir %s, %d analysis process(es), "
+                                      "%d front thread(s))", args.host, args.port, args.model_dir, args.workers,
+                                      args.threads)
     Server(args).run()
     return 0
 

@@ -129,11 +129,12 @@ def test_feedback_dedup_conflict_and_export(admin_client):
     assert fb["status"] == "updated" and fb["feedback"]["label"] == "attributed" and fb["feedback"]["conflicts"] == 1
     assert admin_client.post("/v1/feedback", json={"text": s, "lang": "fr", "label": "maybe"}).status_code == 400
     assert admin_client.post("/v1/feedback", json={"text": s, "lang": "de", "label": "none"}).status_code == 422
-    export = admin_client.get("/v1/feedback?format=jsonl")
+    assert admin_client.get("/v1/feedback?format=jsonl").status_code == 401  # users' text: admins only
+    export = admin_client.get("/v1/feedback?format=jsonl", headers=AUTH)
     lines = [json.loads(x) for x in export.get_data(as_text=True).splitlines()]
     assert lines == [{"text": s, "lang": "fr", "label": "attributed", "id": "feedback-1",
                       "note": "feedback x3, 1 conflicting"}]
-    assert admin_client.get("/v1/feedback").get_json()["feedback"][0]["count"] == 3
+    assert admin_client.get("/v1/feedback", headers=AUTH).get_json()["feedback"][0]["count"] == 3
 
 
 def test_jobs_are_shared_between_worker_processes(registry_dir):

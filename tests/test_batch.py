@@ -208,10 +208,10 @@ def test_a_failing_or_too_long_article_becomes_an_error_row(model_dir, tmp_path,
     path.write_text("".join(json.dumps(a) + "\n" for a in good), encoding="utf-8")
     real = service.core.analysis.analyze
 
-    def analyze_failing_on_second(clf, text, lang, sentences=None):
+    def analyze_failing_on_second(clf, text, lang, sentences=None, **kwargs):
         if text == good[1]["text"]:
             raise ValueError("boom")
-        return real(clf, text, lang, sentences)
+        return real(clf, text, lang, sentences, **kwargs)
 
     monkeypatch.setattr(service.core.analysis, "analyze", analyze_failing_on_second)
     limit = len(good[3]["text"]) - 1  # only the 4th is over it
@@ -221,6 +221,20 @@ def test_a_failing_or_too_long_article_becomes_an_error_row(model_dir, tmp_path,
     assert errors[0]["reason"] == "analysis failed: ValueError: boom"
     assert errors[1]["reason"] == f"text has {limit + 1} characters, more than --max-chars {limit}"
     assert list(batch_tables.read_table(tmp_path / "out", "articles")["id"]) == ["art-000", "art-002"]
+
+
+def test_an_article_past_its_budget_is_an_error_row_and_the_run_goes_on(model_dir, tmp_path, capsys):
+    good = _good_articles(3)
+    path = tmp_path / "slow.jsonl"
+    path.write_text("".join(json.dumps(a) + "\n" for a in good), encoding="utf-8")
+    out = tmp_path / "out"
+    assert _run([path], out, model_dir, "--processes", 1, "--article-budget", "0.000001") == 0
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert [e["id"] for e in errors] == [a["id"] for a in good]
+    assert all("budget" in e["reason"] and "--article-budget" in e["reason"] for e in errors)
+    capsys.readouterr()
+    assert _run([path], out, model_dir, "--processes", 1, "--article-budget", "0.000001") == 0
+    assert "nothing to do" in capsys.readouterr().out  # --resume: the partition is written, errors and all
 
 
 def test_resume_refuses_other_settings(archive_file, model_dir, reference, tmp_path, capsys):

@@ -95,7 +95,7 @@ def test_swap_under_load_fails_no_request(server, registry_dir):
                                                                 "lang": "en"})
                 sent[0] += 1
                 if r.status_code != 200:
-                    failed.append(r.status_code)
+                    failed.append((r.status_code, r.text[:200]))
 
     threads = [threading.Thread(target=client) for _ in range(4)]
     for t in threads:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service.core.lexicon import SUPPORTED_LANGS, normalise
+from service.core.text import sentence_key
 from service.core.vocabulary import LABELS, LEVELS, SOURCING
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -148,6 +149,12 @@ def parse_jsonl(data: str, name: str, problems: list[Problem]) -> list[Example]:
         except json.JSONDecodeError as exc:
             problems.append(Problem(name, i, f"bad JSON: {exc.msg} (column {exc.colno})"))
             continue
+        except RecursionError:
+            problems.append(Problem(name, i, "bad JSON: nested too deep"))
+            continue
+        except ValueError as exc:  # an integer of more than 4,300 digits
+            problems.append(Problem(name, i, f"bad JSON: {exc}"))
+            continue
         ex = _validate_row(row, name, i, problems)
         if ex:
             out.append(ex)
@@ -224,10 +231,10 @@ def load_files(paths) -> Corpus:
 
 def disjoint_problems(train: Corpus, test: Corpus) -> list[Problem]:
     """Rows of ``test`` whose text is also in ``train``, reported at the test row."""
-    seen = {(e.lang, e.text.casefold()): e for e in train.examples}
+    seen = {(e.lang, sentence_key(e.text)): e for e in train.examples}
     problems = []
     for e in test.examples:
-        other = seen.get((e.lang, e.text.casefold()))
+        other = seen.get((e.lang, sentence_key(e.text)))
         if other is not None:
             file, line = e.source.rsplit(":", 1)
             problems.append(Problem(file, int(line), f"the same text is in the training data ({other.source})"))

@@ -11,6 +11,7 @@ import argparse
 import random
 import sys
 
+from service.core.text import sentence_key
 from training.corpus import (
     DEFAULT_TEST,
     DEFAULT_TRAIN,
@@ -37,9 +38,9 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     existing = load_files([DEFAULT_TRAIN, DEFAULT_TEST]).examples if args.append else []
-    seen, unique = {(e.lang, e.text.casefold()) for e in existing}, []
+    seen, unique = {(e.lang, sentence_key(e.text)) for e in existing}, []
     for e in corpus.examples:
-        key = (e.lang, e.text.casefold())
+        key = (e.lang, sentence_key(e.text))
         if key not in seen:
             seen.add(key)
             unique.append(e)

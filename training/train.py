@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import platform
 import sys
 from pathlib import Path
@@ -22,9 +21,10 @@ from tqdm import tqdm
 
 from service.core.classifier import Classifier
 from service.core.features import LABELS, pipeline_for_mode
+from service.core.strength.model import StrengthModels
+from service.core.text import sentence_key
 from service.core.vocabulary import MODEL_MODES as MODES
 from service.storage.artifacts import save_model
-from service.storage.atomic import atomic_write_text
 from service.storage.registry import ROOT_DEFAULT, Registry
 from training.corpus import (
     DEFAULT_TEST,
@@ -36,6 +36,9 @@ from training.corpus import (
     load_files,
 )
 from training.metrics import classification_report
+from training.progress import Status
+from training.evaluate_strength import strength_report
+from training.strength import fit_language as fit_strength
 
 MODEL_NAME = "claim-presentation"
 IF_BETTER_TOLERANCE = 0.01
@@ -80,6 +83,8 @@ def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progr
     steps = [(lang, mode) for lang in langs for mode in MODES]
     pipelines: dict = {mode: {} for mode in MODES}
     metrics: dict = {mode: {"cv": {}, "test": {}} for mode in MODES}
+    strength: dict = {mode: {} for mode in MODES}
+    metrics["strength"] = {mode: {"cv": {}} for mode in MODES}
     bar = tqdm(steps, desc="training", unit="model", disable=not progress, file=sys.stderr)
     for done, (lang, mode) in enumerate(bar):
         bar.set_postfix_str(f"{lang}/{mode}")
@@ -102,12 +107,19 @@ def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progr
             metrics[mode]["cv"][lang] = classification_report(labels, pred, full)
         pipe.fit(texts, labels)
         pipelines[mode][lang] = pipe
+        model, cv_strength = fit_strength(pipe, examples, lang, mode, seed=seed, cv_folds=cv_folds)
+        if model is not None:  # rows without level/sourcing train the label only
+            strength[mode][lang] = model
+            metrics["strength"][mode]["cv"][lang] = cv_strength
         if test_corpus is not None and test_corpus.by_lang(lang):
             test = test_corpus.by_lang(lang)
             metrics[mode]["test"][lang] = _eval(pipe, [e.text for e in test], [e.label for e in test])
         if on_step:
             on_step(done + 1, len(steps))
-    return Classifier(pipelines), metrics
+    clf = Classifier(pipelines, strength=StrengthModels(strength) if any(strength.values()) else None)
+    if clf.strength is not None and test_corpus is not None:
+        metrics["strength"]["test"] = strength_report(clf, test_corpus)
+    return clf, metrics
 
 
 def make_card(train_corpus: Corpus, test_corpus: Corpus | None, metrics: dict, seed: int,
@@ -134,7 +146,7 @@ def merge_later_wins(corpus: Corpus) -> Corpus:
     """One row per sentence: a user's row (later file) overrides a shipped row with the same text."""
     by_key: dict = {}
     for e in corpus.examples:
-        by_key[(e.lang, " ".join(e.text.casefold().split()))] = e
+        by_key[(e.lang, sentence_key(e.text))] = e
     return Corpus(list(by_key.values()))
 
 
@@ -167,19 +179,6 @@ def should_activate(policy: str, registry: Registry, metrics: dict, test_corpus:
         return False, "not activated: test macro-F1 dropped by more than 0.01 (" + "; ".join(worse) + f") vs {active}"
     gains = ", ".join(f"{lang} {new[lang]['macro_f1']:.4f} vs {old[lang]['macro_f1']:.4f}" for lang in sorted(old))
     return True, f"test macro-F1 not lower than {active} by more than 0.01 ({gains})"
-
-
-class Status:
-    """Progress of one run, written atomically to a JSON file that a service can poll."""
-
-    def __init__(self, path: str | None):
-        self.path = Path(path) if path else None
-        self.data: dict = {"state": "running", "progress": {"done": 0, "total": 0}, "errors": []}
-
-    def update(self, **fields) -> None:
-        self.data.update(fields)
-        if self.path:
-            atomic_write_text(self.path, json.dumps(self.data, ensure_ascii=False))
 
 
 def main(argv=None) -> int:

@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from service.batch.inputs import ArchiveError
+from service.batch.report_strength import chart_strength, has_strength, strength_table
 from service.batch.tables import SHARES, read_manifest, read_table, write_file
 from service.core.attribution import normalise_source
 from service.core.vocabulary import LABELS, STANCES
@@ -34,6 +35,10 @@ MAX_PANELS = 12        # groups shown in the sources chart
 COLORS = {"asserted": "#c0392b", "attributed": "#2e86c1", "hedged": "#f39c12", "none": "#bdc3c7",
           "neutral": "#7f8c8d", "endorsing": "#27ae60", "distancing": "#e67e22", "denial": "#8e44ad"}
 _ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})")
+STRENGTH_NOTE = ("Assertiveness: the mean commitment (0..1) of the claims; sourcing: the share of the claims "
+                 "resting on a named person, an identified body, an anonymous or a vague source, or on none "
+                 "(the author's own). Pooled over claims; 95% intervals from 1,000 bootstrap resamples of the "
+                 "articles (fixed seed).")
 
 
 class ReportError(ValueError):
@@ -301,7 +306,7 @@ def _img(png: bytes | None, alt: str) -> str:
 
 def render_html(root: Path, by: list[str], shares, sources, charts: dict[str, bytes | None]) -> str:
     manifest = read_manifest(root)
-    percent = {c for c in shares.columns if c.startswith("share_")}
+    percent = {c for c in shares.columns if c.startswith(("share_", "sourcing_"))}
     title = "Framing report" + (f" by {' and '.join(by)}" if by else "")
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -326,6 +331,9 @@ def render_html(root: Path, by: list[str], shares, sources, charts: dict[str, by
     ]
     if "trend" in charts:
         parts += ["<h2>Month by month</h2>", _img(charts["trend"], "shares month by month")]
+    if "strength" in charts:
+        parts += ["<h2>How strongly claims are made</h2>", f'<p class="note">{html.escape(STRENGTH_NOTE)}</p>',
+                  _img(charts["strength"], "assertiveness and sourcing shares per group")]
     parts += ["<h2>Figures per group</h2>", _table_html(shares, percent),
               "<h2>Most quoted sources</h2>",
               '<p class="note">Claims attributed to each source, by the stance of the reporting verb.</p>',
@@ -343,6 +351,11 @@ def make_report(root: Path, by: list[str], out: Path, top: int = 10) -> dict[str
     sources = top_sources(df, by, top)
     charts = {"shares": chart_shares(shares, by), "unattributed": chart_unattributed(shares, by),
               "sources": chart_sources(sources, shares, by, top)}
+    if has_strength(df):  # assertiveness and sourcing shares, with bootstrap intervals
+        cols = by or ["group"]
+        shares = shares.merge(strength_table((dict(zip(cols, k)), sub) for k, sub in _groups(df, by)), on=cols)
+        table, note = _largest(shares, MAX_BARS)
+        charts["strength"] = chart_strength(table, _names(table, by), note)
     trend = chart_trend(shares, by)
     if trend is not None:
         charts["trend"] = trend

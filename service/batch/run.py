@@ -59,11 +59,12 @@ class RunStats:
 
 def run_batch(inputs: list[InputFile], out_dir: Path, model: ModelRef, *, fmt: str = "parquet",
               partition_size: int = 500, engine: str = "local", processes: int | None = None,
-              scheduler: str | None = None, max_chars: int = 200_000, progress: bool = True) -> RunStats:
+              scheduler: str | None = None, max_chars: int = 200_000, article_budget: float | None = 120.0,
+              progress: bool = True) -> RunStats:
     """Analyse every partition of ``inputs`` not yet in ``out_dir``; the library form of the CLI."""
     t0 = time.perf_counter()
     processes = processes or os.cpu_count() or 1
-    settings = Settings(fmt, max_chars)
+    settings = Settings(fmt, max_chars, article_budget)
     out = OutputDir(out_dir, fmt)
     with out.locked():
         out.check_manifest({"format": fmt, "partition_size": partition_size, "model_version": model.version},
@@ -142,6 +143,16 @@ def _positive_int(value: str) -> int:
     return n
 
 
+def _positive_float(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not x > 0:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number of seconds")
+    return x
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL, CSV or Parquet files, or globs (quoted)")
@@ -157,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="model registry; its ACTIVE version is used (default models/, or $MODEL_DIR)")
     ap.add_argument("--max-chars", type=_positive_int, default=200_000, metavar="N",
                     help="longer texts are reported as errors (default 200000)")
+    ap.add_argument("--article-budget", type=_positive_float, default=120.0, metavar="SECONDS",
+                    help="an article whose analysis runs longer goes to the errors file (default 120)")
     ap.add_argument("--no-progress", action="store_true", help="no progress bar or start-up messages")
     return ap
 
@@ -174,7 +187,8 @@ def main(argv=None) -> int:
     try:
         stats = run_batch(inputs, Path(args.out), model, fmt=args.format, partition_size=args.partition_size,
                           engine=args.engine, processes=args.processes, scheduler=args.scheduler,
-                          max_chars=args.max_chars, progress=not args.no_progress)
+                          max_chars=args.max_chars, article_budget=args.article_budget,
+                          progress=not args.no_progress)
     except ArchiveError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1

@@ -24,7 +24,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from service.batch.inputs import ArchiveError, Article, InputFile, Partition
-from service.core.vocabulary import LABELS
+from service.core.vocabulary import LABELS, SOURCING
 from service.storage.atomic import atomic_write_bytes
 
 FORMATS = ("parquet", "jsonl")
@@ -45,13 +45,26 @@ def _schemas():
                            ("index", pa.int64()), ("start", pa.int64()), ("end", pa.int64()),
                            ("text", pa.string()), ("label", pa.string()),
                            *[(f"score_{lab}", pa.float64()) for lab in LABELS],
-                           ("cues", pa.string()), ("attributions", pa.string())])
+                           ("cues", pa.string()), ("attributions", pa.string()),
+                           ("commitment", pa.float64()), ("level", pa.string()), ("sourcing", pa.string()),
+                           ("strength_cues", pa.string())])
     articles = pa.schema([("id", pa.string()), ("source_file", pa.string()), ("row", pa.int64()),
                           ("lang", pa.string()), ("lang_detected", pa.bool_()), ("sentences", pa.int64()),
                           *[(f"count_{lab}", pa.int64()) for lab in LABELS],
                           *[(f"share_{s}", pa.float64()) for s in SHARES],
-                          ("sources", pa.string()), ("claims_as_fact", pa.string())])
+                          ("sources", pa.string()), ("claims_as_fact", pa.string()),
+                          ("claims", pa.int64()), ("assertiveness", pa.float64()),
+                          *[(f"sourcing_{cls}", pa.float64()) for cls in SOURCING]])
     return sentences, articles
+
+
+def _strength_cells(columns: dict, strength: dict | None) -> None:
+    """A sentence's strength (null cells with a model that has no strength models)."""
+    strength = strength or {}
+    columns["commitment"].append(strength.get("commitment"))
+    columns["level"].append(strength.get("level"))
+    columns["sourcing"].append(strength.get("sourcing"))
+    columns["strength_cues"].append(_dumps(strength["cues"]) if "cues" in strength else None)
 
 
 def _dumps(value) -> str:
@@ -85,6 +98,7 @@ def encode_partition(part: Partition, analysed: list[Analysed], errors: list[dic
                 sentences[f"score_{lab}"].append(s["scores"][lab])
             sentences["cues"].append(_dumps(s["cues"]))
             sentences["attributions"].append(_dumps(s["attributions"]))
+            _strength_cells(sentences, s.get("strength"))
         summary = a.result["summary"]
         for name, value in zip(("id", "source_file", "row", "lang", "lang_detected", "sentences"),
                                (*key, a.lang, a.detected, summary["sentences"])):
@@ -95,6 +109,11 @@ def encode_partition(part: Partition, analysed: list[Analysed], errors: list[dic
             articles[f"share_{s}"].append(summary["shares"][s])
         articles["sources"].append(_dumps(summary["sources"]))
         articles["claims_as_fact"].append(_dumps(summary["claims_as_fact"]))
+        assertiveness, sourcing = summary.get("assertiveness") or {}, summary.get("sourcing") or {}
+        articles["claims"].append(assertiveness.get("claims"))
+        articles["assertiveness"].append(assertiveness.get("mean"))
+        for cls in SOURCING:
+            articles[f"sourcing_{cls}"].append(sourcing.get(cls) if assertiveness.get("claims") else None)
         for k in a.article.extra:
             if k not in extra_names:
                 extra_names.append(k)

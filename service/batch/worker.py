@@ -16,6 +16,8 @@ from pathlib import Path
 from service.batch.inputs import Partition, RecordError, to_article
 from service.batch.tables import Analysed, encode_partition
 from service.core.classifier import Classifier
+from service.core.deadline import Deadline, DeadlineExceeded
+from service.core.language import UnsupportedLanguage, resolve_language
 from service.storage.artifacts import ARTIFACT, CARD, ModelError, load_model
 from service.storage.registry import Registry
 
@@ -48,6 +50,7 @@ class ModelRef:
 class Settings:
     fmt: str
     max_chars: int
+    article_budget: float | None = None  # seconds; an article that runs longer goes to the errors file
 
 
 @dataclass
@@ -106,17 +109,13 @@ def _model() -> Classifier:
 
 
 def _resolve_lang(requested: str | None, text: str, supported: tuple[str, ...]) -> tuple[str, bool]:
-    if requested is None:
-        from service.core.language import detect
-
-        lang, prob = detect(text)
-        if lang not in supported:
-            raise RecordError(f"detected language {lang!r} (p={prob:.2f}) is not supported; "
-                              f"supported: {', '.join(supported)}")
-        return lang, True
-    if requested not in supported:
-        raise RecordError(f"language {requested!r} is not supported; supported: {', '.join(supported)}")
-    return requested, False
+    try:
+        return resolve_language(requested, text, supported)
+    except UnsupportedLanguage as exc:
+        if exc.detected:
+            raise RecordError(f"detected language {exc.lang!r} (p={exc.probability:.2f}) is not supported; "
+                              f"supported: {', '.join(supported)}") from None
+        raise RecordError(f"language {exc.lang!r} is not supported; supported: {', '.join(supported)}") from None
 
 
 def analyze_partition(part: Partition, settings: Settings) -> PartitionResult:
@@ -136,7 +135,11 @@ def analyze_partition(part: Partition, settings: Settings) -> PartitionResult:
                 raise RecordError(f"text has {len(article.text)} characters, more than --max-chars "
                                   f"{settings.max_chars}")
             lang, detected = _resolve_lang(article.lang, article.text, clf.languages)
-            analysed.append(Analysed(row, article, lang, detected, analyze(clf, article.text, lang)))
+            result = analyze(clf, article.text, lang, deadline=Deadline(settings.article_budget))
+            analysed.append(Analysed(row, article, lang, detected, result))
+        except DeadlineExceeded as exc:
+            errors.append({"id": article_id, "source_file": part.source_file, "row": row,
+                           "reason": f"{exc} (--article-budget)"})
         except RecordError as exc:
             errors.append({"id": exc.article_id or article_id, "source_file": part.source_file, "row": row,
                            "reason": exc.reason})

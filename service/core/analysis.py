@@ -12,6 +12,8 @@ from service.core.cues import analyze_cues
 from service.core.deadline import NO_DEADLINE, Deadline
 from service.core.nlp import parse
 from service.core.segment import Sentence, split_sentences
+from service.core.strength.markers import StrengthInput
+from service.core.strength.summary import claims_as_fact, strength_summary
 from service.core.vocabulary import LABELS, STANCES
 
 CLAIMS_AS_FACT = 5
@@ -35,20 +37,15 @@ def analyze(clf: Classifier, text: str, lang: str, sentences: list[Sentence] | N
     parsed = [t for t in texts if len(t) <= PARSE_LIMIT]
     docs = dict(zip(parsed, parse(parsed, lang, deadline=deadline))) if parsed else {}
     deadline.check()
-    preds = clf.predict(texts, lang)
-    results = []
+    scored = clf.score(texts, lang)
+    preds = scored.predictions()
+    strength = clf.has_strength(lang)
+    results, inputs = [], []
     for i, (sent, pred) in enumerate(zip(sentences, preds)):
         if i % 16 == 0:
             deadline.check(f" ({i} of {len(sentences)} sentences done)")
         doc = docs.get(sent.text)
-        found = analyze_cues(sent.text, lang, doc)
-        degraded = None if doc is not None else "long_sentence"
-        attributions = []
-        if doc is not None:
-            if sum(c.type in ATTRIBUTION_CUE_TYPES for c in found.cues) > MAX_ATTRIBUTION_CUES:
-                degraded = "too_many_cues"
-            else:
-                attributions = extract(found, lang, doc)
+        found, attributions, degraded = sentence_analysis(sent.text, lang, doc)
         result = {
             "index": i, "text": sent.text, "start": sent.start, "end": sent.end,
             "label": pred.label, "scores": pred.scores,
@@ -58,7 +55,32 @@ def analyze(clf: Classifier, text: str, lang: str, sentences: list[Sentence] | N
         if degraded:
             result["degraded"] = degraded
         results.append(result)
+        if strength:
+            inputs.append(StrengthInput(sent.text, lang, found, [a.to_json() for a in attributions], doc))
+    if strength:
+        add_strength(results, clf.sentence_strength(scored, preds, inputs, lang), sentences)
     return {"sentences": results, "summary": summarize(results, lang)}
+
+
+def sentence_analysis(text: str, lang: str, doc) -> tuple:
+    """(cues, attributions, degraded) of one sentence: no parse, no attributions ("long_sentence");
+    over ``MAX_ATTRIBUTION_CUES`` attribution cues, none either ("too_many_cues")."""
+    found = analyze_cues(text, lang, doc)
+    if doc is None:
+        return found, [], "long_sentence"
+    if sum(c.type in ATTRIBUTION_CUE_TYPES for c in found.cues) > MAX_ATTRIBUTION_CUES:
+        return found, [], "too_many_cues"
+    return found, extract(found, lang, doc), None
+
+
+def add_strength(results: list[dict], strengths: list, sentences: list[Sentence]) -> None:
+    """Each sentence's ``strength`` and each attribution's ``sourcing``, appended to its keys."""
+    for result, st, sent in zip(results, strengths, sentences):
+        if st is None:
+            continue
+        result["strength"] = st.to_json(sent.start)
+        for att, cls in zip(result["attributions"], st.attribution_sourcing):
+            att["sourcing"] = cls
 
 
 def summarize(results: list[dict], lang: str) -> dict:
@@ -69,6 +91,10 @@ def summarize(results: list[dict], lang: str) -> dict:
     shares = {lab: round(c / n, 4) if n else 0.0 for lab, c in counts.items()}
     facts = [r for r in results if r["label"] == "asserted" and not r["attributions"]]
     shares["unattributed_asserted"] = round(len(facts) / n, 4) if n else 0.0
+    if any("strength" in r for r in results):
+        summary = {"sentences": n, "counts": counts, "shares": shares, "sources": group_sources(results, lang),
+                   "claims_as_fact": claims_as_fact(results, CLAIMS_AS_FACT)}
+        return dict(summary, **strength_summary(results))
     facts.sort(key=lambda r: (-r["scores"]["asserted"], r["index"]))
     return {
         "sentences": n, "counts": counts, "shares": shares, "sources": group_sources(results, lang),

@@ -1,13 +1,15 @@
-"""The one entry point to the model: sentences + language -> label and four probabilities.
+"""The one entry point to the model: sentences + language -> label and four probabilities, and,
+with a strength-capable artifact, how strongly each sentence puts its claim.
 
 Evaluation, the HTTP service and batch jobs all call ``Classifier.predict``; how a classifier is
 written to and read from a model folder is ``service.storage.artifacts``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from service.core.vocabulary import LABELS
 
@@ -21,15 +23,38 @@ PARSE_LIMIT = 1500
 class Prediction:
     label: str
     scores: dict[str, float]
+    strength: dict | None = None  # SentenceStrength.to_json(), with predict(strength=True)
 
     def to_json(self) -> dict:
-        return {"label": self.label, "scores": self.scores}
+        out = {"label": self.label, "scores": self.scores}
+        if self.strength is not None:
+            out["strength"] = self.strength
+        return out
+
+
+@dataclass
+class Scored:
+    """Label probabilities and the feature rows they were read from.
+
+    ``features[mode] = (sentence indices, their rows of the mode's FeatureUnion output)``: the
+    strength models read these rows, so a sentence's features are computed once."""
+
+    proba: np.ndarray
+    features: dict = field(default_factory=dict)
+
+    def predictions(self) -> list[Prediction]:
+        out = []
+        for row in self.proba:
+            scores = {lab: round(float(p), 4) for lab, p in zip(LABELS, row)}
+            out.append(Prediction(LABELS[int(np.argmax(row))], scores))
+        return out
 
 
 class Classifier:
-    def __init__(self, pipelines: dict, card: dict | None = None):
+    def __init__(self, pipelines: dict, card: dict | None = None, strength=None):
         self.pipelines = pipelines
         self.card = card or {}
+        self.strength = strength  # service.core.strength.model.StrengthModels, or None (older artifacts)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -43,36 +68,69 @@ class Classifier:
     def version(self) -> str:
         return self.card.get("version", "unversioned")
 
-    def predict_proba(self, sentences: list[str], lang: str, fast: bool = False) -> np.ndarray:
-        """Probabilities in ``LABELS`` order, one row per sentence."""
+    def has_strength(self, lang: str) -> bool:
+        return self.strength is not None and self.strength.supports(lang)
+
+    def score(self, sentences: list[str], lang: str, fast: bool = False) -> Scored:
+        """Probabilities in ``LABELS`` order, one row per sentence, with their feature rows."""
         if lang not in self.pipelines["full"]:
             raise ValueError(f"unsupported language {lang!r}; supported: {', '.join(self.languages)}")
-        if not sentences:
-            return np.zeros((0, len(LABELS)))
         sentences = list(sentences)
+        if not sentences:
+            return Scored(np.zeros((0, len(LABELS))))
         if fast:
-            return self._proba(self.pipelines["fast"][lang], sentences)
-        long = [i for i, s in enumerate(sentences) if len(s) > PARSE_LIMIT]
-        if not long:
-            return self._proba(self.pipelines["full"][lang], sentences)
-        short = [i for i, s in enumerate(sentences) if len(s) <= PARSE_LIMIT]
-        out = np.zeros((len(sentences), len(LABELS)))
-        out[long] = self._proba(self.pipelines["fast"][lang], [sentences[i] for i in long])
-        if short:
-            out[short] = self._proba(self.pipelines["full"][lang], [sentences[i] for i in short])
+            groups = {"fast": list(range(len(sentences)))}
+        else:
+            groups = {"full": [i for i, s in enumerate(sentences) if len(s) <= PARSE_LIMIT],
+                      "fast": [i for i, s in enumerate(sentences) if len(s) > PARSE_LIMIT]}
+        out = Scored(np.zeros((len(sentences), len(LABELS))))
+        for mode, rows in groups.items():
+            if rows:
+                proba, X = self._score(self.pipelines[mode][lang], [sentences[i] for i in rows])
+                out.proba[rows] = proba
+                out.features[mode] = (rows, X)
         return out
+
+    def predict_proba(self, sentences: list[str], lang: str, fast: bool = False) -> np.ndarray:
+        """Probabilities in ``LABELS`` order, one row per sentence."""
+        return self.score(sentences, lang, fast=fast).proba
 
     @staticmethod
-    def _proba(pipe, sentences: list[str]) -> np.ndarray:
-        # Chunks keep each chunk's parses in the parse cache for all feature steps, and bound memory.
-        proba = np.vstack([pipe.predict_proba(sentences[i:i + CHUNK]) for i in range(0, len(sentences), CHUNK)])
-        order = [list(pipe.classes_).index(lab) for lab in LABELS]
-        return proba[:, order]
+    def features(pipe, sentences: list[str]):
+        """The rows of the pipeline's feature step (what its classifier, and the strength models, read)."""
+        rows = [pipe[:-1].transform(sentences[i:i + CHUNK]) for i in range(0, len(sentences), CHUNK)]
+        return rows[0] if len(rows) == 1 else sparse.vstack(rows, format="csr")
 
-    def predict(self, sentences: list[str], lang: str, fast: bool = False) -> list[Prediction]:
-        proba = self.predict_proba(sentences, lang, fast=fast)
-        out = []
-        for row in proba:
-            scores = {lab: round(float(p), 4) for lab, p in zip(LABELS, row)}
-            out.append(Prediction(LABELS[int(np.argmax(row))], scores))
-        return out
+    @staticmethod
+    def _score(pipe, sentences: list[str]) -> tuple[np.ndarray, object]:
+        # Chunks keep each chunk's parses in the parse cache for all feature steps, and bound memory.
+        features, final = pipe[:-1], pipe[-1]
+        probas, rows = [], []
+        for i in range(0, len(sentences), CHUNK):
+            X = features.transform(sentences[i:i + CHUNK])
+            probas.append(final.predict_proba(X))
+            rows.append(X)
+        order = [list(final.classes_).index(lab) for lab in LABELS]
+        X = rows[0] if len(rows) == 1 else sparse.vstack(rows, format="csr")
+        return np.vstack(probas)[:, order], X
+
+    def predict(self, sentences: list[str], lang: str, fast: bool = False, strength: bool = False) -> list[Prediction]:
+        """Labels and scores; with ``strength`` (and a strength-capable model), each prediction
+        also carries its ``strength`` (offsets into its own sentence)."""
+        scored = self.score(sentences, lang, fast=fast)
+        preds = scored.predictions()
+        if strength and self.has_strength(lang) and preds:
+            from service.core.strength.inputs import inputs_for
+
+            parsed = scored.features.get("full", ([], None))[0]
+            results = self.sentence_strength(scored, preds, inputs_for(list(sentences), lang, parsed), lang)
+            for pred, result in zip(preds, results):
+                if result is not None:
+                    pred.strength = result.to_json()
+        return preds
+
+    def sentence_strength(self, scored: Scored, preds: list[Prediction], inputs: list, lang: str) -> list:
+        """One ``SentenceStrength`` (or None) per sentence, from the rows ``score`` computed."""
+        if not self.has_strength(lang):
+            return [None] * len(preds)
+        return self.strength.predict(lang, scored.features, inputs, [p.label for p in preds])

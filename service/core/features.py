@@ -22,7 +22,7 @@ from service.core.cues import (
     quote_spans,
     starts_with_condition,
 )
-from service.core.lexicon import normalise
+from service.core.lexicon import LEXICON_DIR, SUPPORTED_LANGS, _read_tsv, normalise
 from service.core.vocabulary import LABELS  # noqa: F401 (re-exported for old artifacts' imports)
 
 CUE_FEATURES = (
@@ -37,8 +37,9 @@ CUE_FEATURES = (
     "final_stop",
     "first_person", "log_tokens", "short",
 )
-_FIRST_PERSON = {"fr": {"je", "j", "nous", "me", "m", "moi", "notre", "nos", "mon", "ma", "mes"},
-                 "en": {"i", "we", "me", "us", "my", "our"}}
+# First-person words (the author's own voice): lexicons/<lang>/grammar_words.tsv.
+_FIRST_PERSON = {lang: frozenset(r["word"] for r in _read_tsv(LEXICON_DIR / lang / "grammar_words.tsv")
+                                 if r["list"] == "first_person") for lang in SUPPORTED_LANGS}
 
 
 def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:

@@ -48,6 +48,7 @@ class Entry:
     stance: str = "neutral"
     subkind: str = ""  # hedges: modal | forecast | adverb | verb | frame
     requires_quote: bool = False  # "lancer", "laugh": a verb of saying only next to a quote
+    strength: str = ""  # the commitment level the entry signals (vocabulary.LEVELS), from its file
 
 
 @dataclass(frozen=True)
@@ -117,25 +118,27 @@ class Lexicon:
             for row in _read_tsv(base / filename):
                 lemma = row["lemma"].lower()
                 entry = Entry("reporting_verb", lemma, lemma=lemma, stance=row.get("stance") or "neutral",
-                              requires_quote=requires_quote)
+                              requires_quote=requires_quote, strength=row.get("strength") or "")
                 self.verbs_by_lemma[lemma] = entry
                 forms = {f.strip().lower() for f in (row.get("forms") or "").split(",") if f.strip()}
                 forms.add(lemma)
                 for form in sorted(forms):
                     entries.append(Entry("reporting_verb", form, lemma=lemma, stance=entry.stance,
-                                         requires_quote=requires_quote))
+                                         requires_quote=requires_quote, strength=entry.strength))
                     keys.append(_phrase_key(form))
         for row in _read_tsv(base / "source_phrases.tsv"):
             entries.append(Entry(row["type"], row["phrase"].lower(), stance=row.get("stance") or "neutral"))
             keys.append(_phrase_key(row["phrase"]))
         for row in _read_tsv(base / "hedges.tsv"):
-            entries.append(Entry("hedge", row["phrase"].lower(), subkind=row.get("kind") or "adverb"))
+            entries.append(Entry("hedge", row["phrase"].lower(), subkind=row.get("kind") or "adverb",
+                                 strength=row.get("strength") or ""))
             keys.append(_phrase_key(row["phrase"]))
         for row in _read_tsv(base / "boosters.tsv"):
-            entries.append(Entry("booster", row["phrase"].lower()))
+            entries.append(Entry("booster", row["phrase"].lower(), strength=row.get("strength") or ""))
             keys.append(_phrase_key(row["phrase"]))
         # Longest match across all kinds: "selon nos informations" beats "selon".
         self.matcher = PhraseMatcher(entries, keys)
+        self.entries = tuple(zip(keys, entries))  # (phrase key, entry): lookups by matched words
         self.furniture = PhraseMatcher(
             [Entry("furniture", r["phrase"].lower()) for r in _read_tsv(base / "furniture.tsv")],
             [_phrase_key(r["phrase"]) for r in _read_tsv(base / "furniture.tsv")],

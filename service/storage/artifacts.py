@@ -43,7 +43,10 @@ def artifact_bytes(clf: Classifier) -> bytes:
                         if hasattr(vec, attr):
                             delattr(vec, attr)
     buf = io.BytesIO()
-    joblib.dump({"format": 1, "pipelines": clf.pipelines}, buf, compress=3)
+    payload = {"format": 1, "pipelines": clf.pipelines}
+    if clf.strength is not None:
+        payload["strength"] = clf.strength  # optional: an artifact without it serves labels only
+    joblib.dump(payload, buf, compress=3)
     return buf.getvalue()
 
 
@@ -85,4 +88,4 @@ def load_model(directory: Path) -> Classifier:
     payload = joblib.load(art_path)
     if not isinstance(payload, dict) or payload.get("format") != 1 or "full" not in payload.get("pipelines", {}):
         raise ModelError(f"{art_path}: not a model artifact of this project")
-    return Classifier(payload["pipelines"], card)
+    return Classifier(payload["pipelines"], card, strength=payload.get("strength"))

@@ -12,6 +12,7 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
+from service.core.text import sentence_key
 from training.corpus import Example
 
 FILENAME = "feedback.sqlite3"
@@ -33,7 +34,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 
 
 def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
+    return sentence_key(text)
 
 
 class FeedbackStore:
@@ -49,25 +50,41 @@ class FeedbackStore:
         db.execute("PRAGMA journal_mode=WAL")
         return db
 
-    def add(self, text: str, lang: str, label: str, context: str | None = None) -> dict:
-        """Store one correction; returns the stored row and what happened (created|duplicate|updated)."""
+    def add(self, text: str, lang: str, label: str, context: str | None = None,
+            max_rows: int | None = None) -> dict | None:
+        """Store one correction; returns the stored row and what happened (created|duplicate|updated),
+        or None when the store is full and the sentence is new. One write transaction, taken before
+        the read (BEGIN IMMEDIATE), so two server processes storing the same sentence cannot race."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         key = _key(text)
-        with self._lock, self._connect() as db:
-            row = db.execute("SELECT id, label FROM feedback WHERE lang = ? AND key = ?", (lang, key)).fetchone()
-            if row is None:
-                db.execute("INSERT INTO feedback (lang, text, key, label, context, created, updated) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)", (lang, text.strip(), key, label, context, now, now))
-                status = "created"
-            elif row[1] == label:
-                db.execute("UPDATE feedback SET count = count + 1, updated = ? WHERE id = ?", (now, row[0]))
-                status = "duplicate"
-            else:
-                db.execute("UPDATE feedback SET label = ?, context = COALESCE(?, context), count = count + 1, "
-                           "conflicts = conflicts + 1, updated = ? WHERE id = ?", (label, context, now, row[0]))
-                status = "updated"
-            stored = db.execute("SELECT id, lang, text, label, count, conflicts, created, updated FROM feedback "
-                                "WHERE lang = ? AND key = ?", (lang, key)).fetchone()
+        with self._lock:
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                row = db.execute("SELECT id, label FROM feedback WHERE lang = ? AND key = ?", (lang, key)).fetchone()
+                if row is None:
+                    if max_rows is not None and db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] >= max_rows:
+                        db.execute("ROLLBACK")
+                        return None
+                    db.execute("INSERT INTO feedback (lang, text, key, label, context, created, updated) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?)", (lang, text.strip(), key, label, context, now, now))
+                    status = "created"
+                elif row[1] == label:
+                    db.execute("UPDATE feedback SET count = count + 1, updated = ? WHERE id = ?", (now, row[0]))
+                    status = "duplicate"
+                else:
+                    db.execute("UPDATE feedback SET label = ?, context = COALESCE(?, context), count = count + 1, "
+                               "conflicts = conflicts + 1, updated = ? WHERE id = ?", (label, context, now, row[0]))
+                    status = "updated"
+                stored = db.execute("SELECT id, lang, text, label, count, conflicts, created, updated FROM feedback "
+                                    "WHERE lang = ? AND key = ?", (lang, key)).fetchone()
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            finally:
+                db.close()
         names = ("id", "lang", "text", "label", "count", "conflicts", "created", "updated")
         return {"status": status, "feedback": dict(zip(names, stored))}
 

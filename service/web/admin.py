@@ -1,6 +1,8 @@
 """Model registry, retraining jobs and feedback over HTTP (blueprint ``admin``, under ``/v1``).
 
-Writes that change the served model need ``Authorization: Bearer <ADMIN_TOKEN>``; reads stay open.
+Writes that change the served model, and reading the stored corrections (they hold users' text),
+need ``Authorization: Bearer <ADMIN_TOKEN>``; the model list and job states stay open. Anyone may
+send a correction, within a size cap, a rate limit per client and a cap on stored rows.
 """
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ from functools import wraps
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from service.storage.artifacts import ModelError, verify_model
-from service.web.api import parse_json_body
-from service.web.errors import APIError
+from service.web.api import check_text, parse_json_body
 from service.web.jobs import Busy
+from service.web.limits import limiter
+from service.web.problems import APIError
 from service.web.schema import FeedbackRequest
 from training.corpus import (
     DEFAULT_TEST,
+    MAX_TEXT_CHARS,
     Corpus,
     Problem,
     coverage_problems,
@@ -25,6 +29,7 @@ from training.corpus import (
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/v1")
+MAX_CONTEXT_CHARS = 20_000
 MODES = ("extend", "replace")
 ACTIVATE = ("if_better", "always", "never")
 
@@ -50,7 +55,7 @@ def admin_required(view):
 
 
 def _registry():
-    return current_app.extensions["model_store"].registry
+    return current_app.extensions["registry"]
 
 
 def _option(name: str, allowed: tuple[str, ...], default: str) -> str:
@@ -128,15 +133,14 @@ def get_job(job_id: str):
 
 @bp.get("/models")
 def list_models():
-    store = current_app.extensions["model_store"]
-    return jsonify({"active": _registry().active_version(), "serving": store.version,
-                    "versions": _registry().describe()})
+    serving = current_app.extensions["analysis"].status()["version"]
+    return jsonify({"active": _registry().active_version(), "serving": serving, "versions": _registry().describe()})
 
 
 @bp.post("/models/<version>/activate")
 @admin_required
 def activate_model(version: str):
-    registry, store = _registry(), current_app.extensions["model_store"]
+    registry = _registry()
     try:
         if version not in registry.versions():
             raise APIError(404, "not_found", f"no model version {version!r}")
@@ -145,11 +149,11 @@ def activate_model(version: str):
         raise APIError(422, "model_refused", str(exc)) from None
     previous = registry.active_version()
     registry.activate(version)
-    store.load()
-    if store.version != version:
+    served, error = current_app.extensions["analysis"].load_active()
+    if served != version:
         if previous:
             registry.activate(previous)
-        raise APIError(422, "model_refused", store.error or f"version {version} could not be loaded")
+        raise APIError(422, "model_refused", error or f"version {version} could not be loaded")
     return jsonify({"active": version, "previous": previous})
 
 
@@ -167,19 +171,35 @@ def delete_model(version: str):
 
 
 @bp.post("/feedback")
+@limiter.limit(lambda: current_app.config["FEEDBACK_RATE_LIMIT"])
 def add_feedback():
     req = parse_json_body(FeedbackRequest)
+    check_text(req.text, "text")
     if not req.text.strip():
         raise APIError(400, "empty_text", "text is empty", "text")
-    languages = current_app.extensions["model_store"].languages()
+    if len(req.text) > MAX_TEXT_CHARS:
+        raise APIError(413, "text_too_long", f"text is longer than {MAX_TEXT_CHARS} characters (one sentence "
+                                             "expected)", "text")
+    if req.context is not None:
+        check_text(req.context, "context")
+        if len(req.context) > MAX_CONTEXT_CHARS:
+            raise APIError(413, "context_too_long", f"context is longer than {MAX_CONTEXT_CHARS} characters",
+                           "context")
+    languages = current_app.extensions["analysis"].status()["languages"]
     if req.lang not in languages:
         raise APIError(422, "unsupported_language", f"language {req.lang!r} is not supported", "lang",
                        {"supported": list(languages)})
-    result = current_app.extensions["feedback"].add(req.text, req.lang, req.label, req.context)
+    result = current_app.extensions["feedback"].add(req.text, req.lang, req.label, req.context,
+                                                    max_rows=current_app.config["FEEDBACK_MAX_ROWS"])
+    if result is None:
+        raise APIError(507, "feedback_full", f"the feedback store holds its maximum of "
+                                             f"{current_app.config['FEEDBACK_MAX_ROWS']} sentences; an administrator "
+                                             "must export and clear it")
     return jsonify(result), 201 if result["status"] == "created" else 200
 
 
 @bp.get("/feedback")
+@admin_required
 def export_feedback():
     store = current_app.extensions["feedback"]
     fmt = request.args.get("format", "json")

@@ -1,4 +1,8 @@
-"""The public JSON API (blueprint ``api``, under ``/v1``)."""
+"""The public JSON API (blueprint ``api``, under ``/v1``).
+
+Requests are checked here; the analysis itself runs in ``service.web.tasks``, in this thread or
+in an analysis process (``service.web.pool``), within a time budget that grows with the text.
+"""
 from __future__ import annotations
 
 import json
@@ -6,10 +10,7 @@ import json
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
-from service.core.analysis import analyze
-from service.core.language import detect
-from service.core.segment import split_sentences
-from service.web.errors import APIError
+from service.web.problems import APIError
 from service.web.schema import (
     MAX_SENTENCE_CHARS,
     MAX_SENTENCES_PER_SCORE,
@@ -19,18 +20,21 @@ from service.web.schema import (
 )
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
-AUTO = "auto"
 
 
-def _store():
-    return current_app.extensions["model_store"]
+def _analysis():
+    return current_app.extensions["analysis"]
 
 
-def _classifier():
-    clf = _store().current()
-    if clf is None:
-        raise APIError(503, "model_not_ready", _store().error or "the model is still loading; retry shortly")
-    return clf
+def read_body() -> bytes:
+    """The raw body, or a 400 when the client's framing is broken (a bad chunk size, a body
+    shorter than its Content-Length)."""
+    try:
+        return request.get_data(cache=False)
+    except Exception as exc:  # werkzeug / the server raise several types for a broken stream
+        if getattr(exc, "code", None) == 413:
+            raise
+        raise APIError(400, "malformed_body", f"the request body could not be read ({type(exc).__name__})") from None
 
 
 def parse_json_body(model: type[BaseModel]) -> BaseModel:
@@ -39,7 +43,7 @@ def parse_json_body(model: type[BaseModel]) -> BaseModel:
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         raise APIError(415, "unsupported_media_type",
                        f"Content-Type must be application/json, got {request.content_type or 'none'}")
-    raw = request.get_data(cache=False)
+    raw = read_body()
     try:
         payload = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -47,6 +51,8 @@ def parse_json_body(model: type[BaseModel]) -> BaseModel:
     except (json.JSONDecodeError, RecursionError) as exc:
         msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nesting too deep"
         raise APIError(400, "malformed_json", f"the body is not valid JSON: {msg}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise APIError(400, "malformed_json", f"the body is not valid JSON: {exc}") from None
     if not isinstance(payload, dict):
         raise APIError(400, "invalid_body", "the body must be a JSON object")
     try:
@@ -59,47 +65,34 @@ def parse_json_body(model: type[BaseModel]) -> BaseModel:
         raise APIError(400, "invalid_field", f"{field}: {err['msg']}", field) from None
 
 
-def _check_text(value: str, field: str) -> None:
+def check_text(value: str, field: str) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise APIError(400, "invalid_field", f"{field} contains unpaired surrogate characters", field) from None
 
 
-def resolve_lang(requested: str, sample: str, supported: tuple[str, ...]) -> tuple[str, bool]:
-    """The language to use and whether it was detected."""
-    requested = requested.strip().lower()
-    if requested == AUTO:
-        lang, _ = detect(sample)
-        if lang not in supported:
-            raise APIError(422, "unsupported_language",
-                           f"detected language {lang!r} is not supported; supported: {', '.join(supported)}",
-                           "lang", {"detected": lang, "supported": list(supported)})
-        return lang, True
-    if requested not in supported:
-        raise APIError(422, "unsupported_language",
-                       f"language {requested!r} is not supported; use one of {', '.join(supported)} or auto",
-                       "lang", {"supported": list(supported)})
-    return requested, False
+def budget(chars: int) -> float:
+    """Seconds a request may analyse for: a base, plus time in proportion to its length."""
+    cfg = current_app.config
+    return min(cfg["ANALYZE_BUDGET_S"] + chars / cfg["ANALYZE_BUDGET_CHARS_PER_S"], cfg["ANALYZE_BUDGET_MAX_S"])
+
+
+def _answer(status: int, body: bytes) -> Response:
+    resp = Response(body, status=status, mimetype="application/json")
+    if status == 503:
+        resp.headers["Retry-After"] = "5"
+    return resp
 
 
 @bp.post("/analyze")
 def analyze_route():
     req = parse_json_body(AnalyzeRequest)
-    _check_text(req.text, "text")
+    check_text(req.text, "text")
     if not req.text.strip():
         raise APIError(400, "empty_text", "text is empty", "text")
-    clf = _classifier()
-    lang, detected = resolve_lang(req.lang, req.text, clf.languages)
-    max_sentences = current_app.config["MAX_ANALYZE_SENTENCES"]
-    sentences = split_sentences(req.text, lang)
-    if len(sentences) > max_sentences:
-        raise APIError(413, "too_many_sentences",
-                       f"the text has {len(sentences)} sentences, more than {max_sentences}; "
-                       "split it or use /v1/score", "text")
-    result = analyze(clf, req.text, lang, sentences)
-    return jsonify({"lang": lang, "detected": detected, "model": {"name": clf.name, "version": clf.version},
-                    **result})
+    payload = {"text": req.text, "lang": req.lang, "max_sentences": current_app.config["MAX_ANALYZE_SENTENCES"]}
+    return _answer(*_analysis().run("analyze", payload, budget(len(req.text))))
 
 
 @bp.post("/score")
@@ -111,17 +104,14 @@ def score_route():
         raise APIError(413, "too_many_sentences",
                        f"{len(req.sentences)} sentences; at most {MAX_SENTENCES_PER_SCORE} per call", "sentences")
     for i, s in enumerate(req.sentences):
-        _check_text(s, f"sentences.{i}")
+        check_text(s, f"sentences.{i}")
         if not s.strip():
             raise APIError(400, "empty_text", f"sentence {i} is empty", f"sentences.{i}")
         if len(s) > MAX_SENTENCE_CHARS:
             raise APIError(400, "sentence_too_long", f"sentence {i} is longer than {MAX_SENTENCE_CHARS} characters",
                            f"sentences.{i}")
-    clf = _classifier()
-    lang, _ = resolve_lang(req.lang, "\n".join(req.sentences), clf.languages)
-    preds = clf.predict(req.sentences, lang, fast=req.mode == "fast")
-    return jsonify({"lang": lang, "model": {"name": clf.name, "version": clf.version},
-                    "results": [p.to_json() for p in preds]})
+    payload = {"sentences": req.sentences, "lang": req.lang, "mode": req.mode}
+    return _answer(*_analysis().run("score", payload, budget(sum(len(s) for s in req.sentences))))
 
 
 @bp.get("/health/live")
@@ -131,16 +121,19 @@ def live():
 
 @bp.get("/health/ready")
 def ready():
-    clf = _store().current()
-    if clf is None:
-        status = "unavailable" if _store().error else "loading"
-        return jsonify({"status": status}), 503
-    return jsonify({"status": "ok", "model": {"name": clf.name, "version": clf.version}})
+    status = _analysis().status()
+    if not status["ready"]:
+        return jsonify({"status": "unavailable" if status["error"] else "loading"}), 503
+    return jsonify({"status": "ok", "model": {"name": status["name"], "version": status["version"]}})
 
 
 @bp.get("/model")
 def model_card():
-    return jsonify(_classifier().card)
+    card = _analysis().card()
+    if card is None:
+        status = _analysis().status()
+        raise APIError(503, "model_not_ready", status["error"] or "the model is still loading; retry shortly")
+    return jsonify(card)
 
 
 @bp.get("/openapi.json")

@@ -6,6 +6,8 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from service.web.problems import APIError
+
 log = logging.getLogger(__name__)
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -14,25 +16,13 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
                503: "unavailable"}
 
 
-class APIError(Exception):
-    """An error the client can act on; raised anywhere in a request, rendered once here."""
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None, extra: dict | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.field, self.extra = status, code, message, field, extra or {}
-
-    def body(self) -> dict:
-        err = {"code": self.code, "message": self.message}
-        if self.field is not None:
-            err["field"] = self.field
-        err.update(self.extra)
-        return {"error": err}
-
-
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(APIError)
     def _api_error(exc: APIError):
-        return jsonify(exc.body()), exc.status
+        resp = jsonify(exc.body())
+        resp.status_code = exc.status
+        resp.headers.update(exc.headers)
+        return resp
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -1,11 +1,11 @@
 """Training jobs: one at a time, each in its own process, never in a request thread.
 
-A separate process keeps training off the serving threads (and off the GIL); it reports progress
-through a status file that it writes atomically, and a killed trainer can only leave a hidden
-half-written folder behind (``atomic_directory``), never a visible version.
-
-Job records live in ``<registry>/.jobs/<id>.job.json`` and "one at a time" is an exclusive file
-lock, so several server worker processes share one view of the jobs.
+A separate process keeps training off the serving threads (and off the GIL). The trainer writes
+its own job record (``<registry>/.jobs/<id>.job.json``, atomically) and inherits the training
+lock (an exclusive ``flock`` on ``.jobs/train.lock``), so a job outlives the web process that
+started it: it is recorded to its end, and no second job starts while it runs. A trainer that
+dies leaves only a hidden half-written folder (``atomic_directory``), and its record is marked
+failed by whoever reads it next.
 """
 from __future__ import annotations
 
@@ -27,6 +27,17 @@ from service.storage.atomic import atomic_write_text
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 KEEP_JOBS = 200  # finished job records kept on disk; older ones are pruned
+FINAL = ("succeeded", "failed")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class Busy(RuntimeError):
@@ -46,9 +57,11 @@ class Job:
     activated: bool | None = None
     reason: str | None = None
     metrics: dict | None = None
+    pid: int | None = None  # the trainer's
 
     def to_json(self) -> dict:
         out = asdict(self)
+        out.pop("pid")
         out["created"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.created))
         out["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.finished)) if self.finished else None
         return out
@@ -75,8 +88,21 @@ class JobRunner:
             return self.jobs[job_id]
         if not job_id.isalnum():
             return None
-        try:  # a job started by another worker process
-            return Job(**json.loads(self._record(job_id).read_text(encoding="utf-8")))
+        job = self._load(job_id)  # a job started by another (or an earlier) web process
+        if job is not None and job.state not in FINAL and job.pid and not _alive(job.pid):
+            job.state, job.finished = "failed", time.time()
+            job.reason = "the trainer stopped without finishing (killed?); no version was written"
+            self._save(job)
+        return job
+
+    def _finished(self, job_id: str) -> bool:
+        job = self._load(job_id) if job_id.isalnum() else None
+        return job is not None and job.state in FINAL
+
+    def _load(self, job_id: str) -> Job | None:
+        try:
+            record = json.loads(self._record(job_id).read_text(encoding="utf-8"))
+            return Job(**{k: v for k, v in record.items() if k in Job.__dataclass_fields__})
         except (OSError, json.JSONDecodeError, TypeError):
             return None
 
@@ -94,8 +120,12 @@ class JobRunner:
     def submit(self, data: bytes, data_name: str, mode: str, activate: str, include_feedback: bool) -> Job:
         with self._lock:
             lock_fd = self._take_lock()
+            current = (self.work_dir / "current").read_text().strip() if (self.work_dir / "current").exists() else "?"
+            deadline = time.monotonic() + 5
+            while lock_fd is None and time.monotonic() < deadline and self._finished(current):
+                time.sleep(0.1)  # its record says it ended: its trainer is exiting and lets the lock go
+                lock_fd = self._take_lock()
             if lock_fd is None:
-                current = (self.work_dir / "current").read_text().strip() if (self.work_dir / "current").exists() else "?"
                 raise Busy(f"job {current} is still running; one training at a time")
             job = Job(uuid.uuid4().hex[:12], options={"mode": mode, "activate": activate,
                                                       "include_feedback": include_feedback})
@@ -104,31 +134,36 @@ class JobRunner:
         suffix = ".csv" if data_name.lower().endswith(".csv") else ".jsonl"
         data_path = self.work_dir / f"{job.id}{suffix}"
         data_path.write_bytes(data)
-        status_path = self.work_dir / f"{job.id}.status.json"
+        status_path = self._record(job.id)
         cmd = [sys.executable, "-m", "training.train", "--model-dir", str(self.model_dir), "--mode", mode,
                "--activate", activate, "--status-file", str(status_path), "--quiet", "--data", str(data_path)]
         if include_feedback:
             cmd.append("--include-feedback")
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                env=dict(os.environ, PYTHONUNBUFFERED="1"))
-        self.processes[job.id] = proc
         job.state = "running"
         self._save(job)
+        # The trainer inherits the lock's descriptor (pass_fds) and runs in its own session: it
+        # keeps the lock, and goes on, if this process dies or is stopped.
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                env=dict(os.environ, PYTHONUNBUFFERED="1"), pass_fds=[lock_fd],
+                                start_new_session=True)
+        self.processes[job.id] = proc
+        job.pid = proc.pid
         threading.Thread(target=self._watch, args=(job, proc, status_path, data_path, lock_fd),
                          name=f"job-{job.id}", daemon=True).start()
         log.info("training job %s started (pid %d, %s)", job.id, proc.pid, job.options)
         return job
 
     def _read_status(self, job: Job, status_path: Path) -> None:
+        """What the trainer wrote into the record."""
         try:
             status = json.loads(status_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             return
-        for key in ("progress", "errors", "version", "activated", "reason", "metrics"):
+        for key in ("progress", "errors", "version", "activated", "reason", "metrics", "pid", "finished"):
             if key in status:
                 setattr(job, key, status[key])
-        if status.get("state") == "training":
-            job.state = "training"
+        if status.get("state") in ("training", *FINAL):
+            job.state = status["state"]
 
     def _watch(self, job: Job, proc: subprocess.Popen, status_path: Path, data_path: Path, lock_fd: int) -> None:
         try:
@@ -138,10 +173,7 @@ class JobRunner:
 
     def _follow(self, job: Job, proc: subprocess.Popen, status_path: Path, data_path: Path) -> None:
         while proc.poll() is None:
-            before = asdict(job)
             self._read_status(job, status_path)
-            if asdict(job) != before:
-                self._save(job)
             time.sleep(self.poll)
         stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
         self._read_status(job, status_path)
@@ -155,10 +187,9 @@ class JobRunner:
             elif not job.reason:
                 job.reason = f"trainer exited with code {code}: {stderr.strip().splitlines()[-1] if stderr.strip() else ''}"
             log.error("training job %s failed: %s", job.id, job.reason)
-        job.finished = time.time()
+        job.finished = job.finished or time.time()
         self._save(job)
         data_path.unlink(missing_ok=True)
-        status_path.unlink(missing_ok=True)
         self.processes.pop(job.id, None)
         self.prune()
         if job.state == "succeeded" and job.activated and self.on_activated:

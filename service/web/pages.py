@@ -13,15 +13,11 @@ bp = Blueprint("pages", __name__)
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 FALLBACK_LANGUAGES = ("fr", "en")
 
-# The page loads nothing from elsewhere; say so to the browser too.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-
 
 def _languages() -> list[tuple[str, str]]:
     """(code, name) of the languages the served model knows; a fixed list while it loads."""
-    clf = current_app.extensions["model_store"].current()
-    codes = tuple(clf.languages) if clf is not None else FALLBACK_LANGUAGES
+    status = current_app.extensions["analysis"].status()
+    codes = tuple(status["languages"]) if status["ready"] else FALLBACK_LANGUAGES
     codes = sorted(codes, key=lambda c: (c not in FALLBACK_LANGUAGES, FALLBACK_LANGUAGES.index(c)
                                          if c in FALLBACK_LANGUAGES else 0, c))
     return [(c, LANGUAGE_NAMES.get(c, c)) for c in codes]
@@ -29,11 +25,7 @@ def _languages() -> list[tuple[str, str]]:
 
 @bp.get("/")
 def index():
-    resp = current_app.make_response(render_template("index.html", languages=_languages()))
-    resp.headers["Content-Security-Policy"] = CSP
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Referrer-Policy"] = "no-referrer"
-    return resp
+    return render_template("index.html", languages=_languages())  # headers: service.web.app
 
 
 @bp.get("/docs")

@@ -9,9 +9,11 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from service.core.vocabulary import CUE_TYPES, LABELS
+from service.core.vocabulary import CUE_TYPES, LABELS, LEVELS, SOURCING
 
 LabelName = Literal[LABELS]
+LevelName = Literal[LEVELS]
+SourcingName = Literal[SOURCING]
 MAX_SENTENCES_PER_SCORE = 1000
 MAX_SENTENCE_CHARS = 5000
 
@@ -79,6 +81,30 @@ class Attribution(BaseModel):
     stance: Literal["neutral", "endorsing", "distancing", "denial"]
     content: Optional[Span]
     main_clause: bool
+    sourcing: Optional[SourcingName] = Field(
+        None, description="How identifiable this attribution's source is (by rule, from the source span); "
+                          "present with a model that has strength models.")
+
+
+class StrengthCue(BaseModel):
+    text: str
+    start: int
+    end: int
+    effect: Literal["lowers", "raises"] = Field(description="Whether the cue lowers the main claim's "
+                                                            "commitment below a plain statement or raises it.")
+
+
+class Strength(BaseModel):
+    """How strongly the sentence puts its main claim, and on whose word."""
+
+    commitment: Optional[float] = Field(description="0..1: how firmly the text presents the main claim as true "
+                                                    "(the expected level, scaled); null for a `none` sentence.")
+    level: Optional[LevelName] = Field(description="doubted < possible < probable < stated < emphatic; null for "
+                                                   "a `none` sentence.")
+    sourcing: SourcingName = Field(description="How identifiable the main claim's source is; `none`: the "
+                                               "author's own claim, or no claim.")
+    cues: list[StrengthCue] = Field(description="The markers that move the main claim away from a plain "
+                                                "statement (offsets into the request text).")
 
 
 class SentenceResult(BaseModel):
@@ -94,6 +120,7 @@ class SentenceResult(BaseModel):
         None, description="Present when the sentence was analysed in a reduced way: over 1,500 characters "
                           "(labelled without a parse, lexicon cues, no attributions) or over 40 attribution "
                           "cues (no attributions).")
+    strength: Optional[Strength] = Field(None, description="Present with a model that has strength models.")
 
 
 class SourceSummary(BaseModel):
@@ -108,7 +135,16 @@ class SourceSummary(BaseModel):
 class ClaimAsFact(BaseModel):
     index: int
     text: str
-    score: float
+    score: float = Field(description="P(asserted).")
+    commitment: Optional[float] = Field(None, description="With strength models, the list is ranked by it.")
+    level: Optional[LevelName] = None
+
+
+class Assertiveness(BaseModel):
+    claims: int = Field(description="Sentences that make a claim (label other than none).")
+    mean: Optional[float] = Field(description="Mean commitment of the claims; null without claims.")
+    median: Optional[float]
+    levels: dict[str, int] = Field(description="Claims per level.")
 
 
 class Summary(BaseModel):
@@ -116,7 +152,13 @@ class Summary(BaseModel):
     counts: dict[str, int]
     shares: dict[str, float]
     sources: list[SourceSummary]
-    claims_as_fact: list[ClaimAsFact]
+    claims_as_fact: list[ClaimAsFact] = Field(
+        description="Claims stated as fact with no source for the main claim; with strength models, the "
+                    "strongest first (by commitment), else by P(asserted) (and then an attribution anywhere "
+                    "in the sentence excludes it).")
+    assertiveness: Optional[Assertiveness] = Field(None, description="Present with strength models.")
+    sourcing: Optional[dict[str, float]] = Field(
+        None, description="Share of the claims of each sourcing class; present with strength models.")
 
 
 class ModelRef(BaseModel):
@@ -135,6 +177,7 @@ class AnalyzeResponse(BaseModel):
 class ScoreResult(BaseModel):
     label: LabelName
     scores: Scores
+    strength: Optional[Strength] = Field(None, description="Present with a model that has strength models.")
 
 
 class ScoreResponse(BaseModel):

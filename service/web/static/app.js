@@ -252,9 +252,13 @@
         event.preventDefault();
         focusSentence(fact.index, true);
       });
-      facts.append(el("li", null, link, " ", el("span", { class: "score" }, "(asserted " + pct(fact.score) + ")")));
+      var note = fact.level ? fact.level + ", commitment " + Number(fact.commitment).toFixed(2) : "asserted " + pct(fact.score);
+      facts.append(el("li", null, link, " ", el("span", { class: "score" }, "(" + note + ")")));
     });
     if (!facts.firstChild) facts.append(el("li", null, "None: every claim stated as fact has a source."));
+    var strong = summary.assertiveness;
+    $("unattributed").textContent += strong && strong.mean !== null ? " Assertiveness (mean commitment of the " +
+      plural(strong.claims, "claim", "claims") + "): " + Number(strong.mean).toFixed(2) + "." : "";
   }
 
   function renderArticle(text, data, toUnit) {
@@ -450,12 +454,17 @@
         el("td", null, el("span", { class: "meter", "aria-hidden": "true" }, fill))));
     });
     tip.append(table);
+    if (s.strength && s.strength.level) {
+      tip.append(el("p", null, "Strength: " + s.strength.level + " (commitment " + s.strength.commitment.toFixed(2) +
+        "), sourcing: " + s.strength.sourcing));
+    }
     var items = [];
     (s.cues || []).forEach(function (c) {
       items.push("\u201c" + c.text + "\u201d: " + (CUE_NAMES[c.type] || c.type) + (c.stance ? " (" + c.stance + ")" : ""));
     });
     (s.attributions || []).forEach(function (a) {
-      if (a.source) items.push("source: " + a.source.text + (a.stance ? " (" + a.stance + ")" : ""));
+      if (a.source) items.push("source: " + a.source.text + (a.stance ? " (" + a.stance + ")" : "") +
+                               (a.sourcing ? ", " + a.sourcing : ""));
     });
     if (items.length) {
       var ul = el("ul");
@@ -523,7 +532,7 @@
 
   function csvRows() {
     var header = ["index", "start", "end", "label", "score_asserted", "score_attributed", "score_hedged", "score_none",
-                  "cues", "sources", "stances", "text"];
+                  "cues", "sources", "stances", "level", "commitment", "sourcing", "text"];
     var rows = [header.join(",")];
     state.data.sentences.forEach(function (s) {
       var scores = s.scores || {};
@@ -531,9 +540,12 @@
       var atts = s.attributions || [];
       var sources = atts.map(function (a) { return a.source ? a.source.text : "(unnamed)"; }).join("; ");
       var stances = atts.map(function (a) { return a.stance || ""; }).join("; ");
+      var strength = s.strength || {};
       rows.push([s.index, s.start, s.end, csvText(s.label),
                  scores.asserted, scores.attributed, scores.hedged, scores.none,
-                 csvText(cues), csvText(sources), csvText(stances), csvText(s.text)].join(","));
+                 csvText(cues), csvText(sources), csvText(stances), csvText(strength.level),
+                 strength.commitment === null || strength.commitment === undefined ? "" : strength.commitment,
+                 csvText(strength.sourcing), csvText(s.text)].join(","));
     });
     return rows.join("\r\n") + "\r\n";
   }

@@ -1,0 +1,180 @@
+"""Source phrases: "selon X", "according to X", "reportedly", "selon nos informations".
+
+A phrase cue is split from the noun phrase it introduces (cues stage), that noun phrase is the
+source (``source.of_phrase``) and the rest of the clause is the content (``of_phrase`` here).
+Phrases the lexicon misses ("Aux dires des", "Pour l'économiste X") are found by ``extra_phrases``.
+"""
+from __future__ import annotations
+
+import re
+
+from service.core.attribution.context import Sentence
+from service.core.attribution.phrase import np_before
+from service.core.attribution.rules import NOTHING, first, rule, settle
+from service.core.attribution.spans import Attribution, Span, exact, span, topic_end
+from service.core.attribution.words import ordered, words
+from service.core.cues import Cue
+
+
+def _alternatives(names) -> str:
+    return "|".join(re.escape(w) for w in sorted(names))
+
+
+# After a "selon X" at the head of the sentence, an aside on X: ", consulté par l'AFP," / " qui ... ,".
+_ASIDE = re.compile(r"\s*,\s*(?:" + _alternatives(words("aside_relatives")) + r"|[\w-]+(?:é|ée|és|ées|ed|ant|ing))\b"
+                    r"[^,;:«»“”\"]*,", re.IGNORECASE)
+_BARE_ASIDE = re.compile(r"\s+(?:" + _alternatives(words("subject_relatives")) + r")\b[^,;:«»“”\"]*,", re.IGNORECASE)
+
+
+@rule("cues", example=("fr", "Selon des sources proches du dossier, l'accord serait signé lundi."),
+      expect={"source": "des sources proches du dossier", "cue": "Selon", "content": "l'accord serait signé lundi"})
+def selon_is_split_from_its_source(s: Sentence, cue: Cue):
+    """"Selon des sources concordantes" is the cue "Selon" and the source after it, unless the phrase names
+    no one ("selon nos informations")."""
+    low = s.text[cue.start:cue.end].lower().replace("\u2019", "'")
+    for prep in ordered("split_prepositions", s.lang):
+        rest = low[len(prep):].strip()
+        if low.startswith(prep + " ") and not any(
+                rest == x or rest.startswith(x + " ") for x in words("sourceless_after_preposition")):
+            return Cue("according_to", s.text[cue.start:cue.start + len(prep)], cue.start, cue.start + len(prep),
+                       lemma=prep, stance=cue.stance, main_clause=cue.main_clause)
+
+
+@rule("cues", example=("fr", "La rumeur veut que le club soit vendu."),
+      expect={"cue": "La rumeur veut", "content": "que le club soit vendu"})
+def complementizer_leaves_the_phrase(s: Sentence, cue: Cue):
+    """"La rumeur veut que": the complementizer opens the content, not the cue."""
+    low = s.text[cue.start:cue.end].lower().replace("\u2019", "'")
+    for comp in words("complementizers"):
+        if low.endswith(" " + comp):
+            end = cue.end - len(comp) - 1
+            return Cue(cue.type, s.text[cue.start:end], cue.start, end, lemma=cue.lemma, stance=cue.stance,
+                       main_clause=cue.main_clause)
+
+
+def split(s: Sentence, cue: Cue) -> Cue:
+    return selon_is_split_from_its_source(s, cue) or complementizer_leaves_the_phrase(s, cue) or cue
+
+
+@rule("source", example=("fr", "Le parquet a démenti les informations selon lesquelles le suspect aurait avoué."),
+      expect={"type": "unnamed_source", "source": "les informations", "cue": "selon lesquelles",
+              "content": "le suspect aurait avoué"})
+def selon_lesquelles(s: Sentence, cue: Cue):
+    """"les informations selon lesquelles P": the antecedent is the source, P the content."""
+    rest = s.text[cue.end:].lstrip()
+    rel = next((r for r in words("relative_selon") if rest.lower().startswith(r)), None)
+    if rel is None or s.doc is None:
+        return None
+    end = cue.end + (len(s.text[cue.end:]) - len(rest)) + len(rel)
+    return Attribution("unnamed_source", np_before(s.text, s.doc, cue.start), exact(s.text, cue.start, end),
+                       cue.lemma or "selon", cue.stance or "neutral", span(s.text, end, len(s.text)), False)
+
+
+def of_phrase(s: Sentence, cue: Cue, source: Span | None) -> Span | None:
+    """The content of a source phrase: the rest of the sentence outside the cue and its source,
+    the clause before it if the phrase trails, the whole clause if it sits in the middle."""
+    text, hi = s.text, source.end if source else cue.end
+    hi = settle(aside_on_the_selon_source(s, cue, hi), hi)
+    before, after = span(text, 0, cue.start), span(text, hi, len(text))
+    after = settle(relative_on_the_selon_source(s, after), after)
+    if before is None:
+        return settle(adjunct_before_the_complementizer(s, cue, after), after)
+    if after is None:
+        return span(text, max(before.start, topic_end(text)), before.end)  # "Retraites : P, selon X"
+    return settle(first((selon_in_mid_clause, longer_side), s, cue, before, after, hi), None)
+
+
+@rule("content", example=("fr", "Selon le rapport, consulté par l'AFP, les fonds ont disparu."),
+      expect={"source": "le rapport", "cue": "Selon", "content": "les fonds ont disparu"})
+def aside_on_the_selon_source(s: Sentence, cue: Cue, hi: int):
+    """An aside after a source at the head of the sentence (", consulté par l'AFP,") is the source's, not the
+    content."""
+    aside = _ASIDE.match(s.text[hi:]) or _BARE_ASIDE.match(s.text[hi:])
+    if aside and cue.start == 0 or aside and s.text[:cue.start].strip() == "":
+        return hi + aside.end()
+
+
+@rule("content", example=("en", ("The talks have stalled, according to a diplomat who requested anonymity, and may "
+                                 "collapse.")),
+      expect={"cue": "according to", "source": "a diplomat"})
+def relative_on_the_selon_source(s: Sentence, after: Span | None):
+    """"..., according to a diplomat who requested anonymity, P": the relative is the source's; the content
+    follows it."""
+    if after is not None and after.text.split(" ", 1)[0].lower() in words("aside_relatives", "possessive_relatives"):
+        comma = s.text.find(",", after.start)
+        return (span(s.text, comma + 1, len(s.text)) if comma != -1 else None) or NOTHING
+
+
+@rule("content", example=("en", "It emerged on Monday that the chief executive had sold shares."),
+      expect={"cue": "It emerged", "content": "that the chief executive had sold shares"})
+def adjunct_before_the_complementizer(s: Sentence, cue: Cue, after: Span | None):
+    """"It emerged on Monday that P": after an unnamed phrase, the content starts at the complementizer."""
+    found = after.text.split() if after else []
+    comp = next((k for k, w in enumerate(found[:6])
+                 if w.lower() in words("complementizers") or w.lower().startswith("qu'")), None)
+    if comp and cue.type == "unnamed_source" and not any(w.endswith(",") for w in found[:comp]) and \
+            found[0].lower() in words("adjunct_openers"):
+        k = after.start + len(" ".join(found[:comp])) + 1
+        if s.text[k:].startswith(found[comp]):
+            return span(s.text, k, len(s.text)) or NOTHING
+
+
+@rule("content", example=("en", "The militia reportedly seized the airport."),
+      expect={"cue": "reportedly", "content": "The militia reportedly seized the airport"})
+def selon_in_mid_clause(s: Sentence, cue: Cue, before: Span, after: Span, hi: int):
+    """A phrase inside a clause ("The club, according to the BBC, has ...", "reportedly") leaves the whole clause."""
+    left, right = s.text[before.end:cue.start], s.text[hi:after.start]
+    if left.strip() in (",", "") and right.strip() in (",", "") and ("," in left) == ("," in right):
+        return span(s.text, topic_end(s.text), len(s.text)) or NOTHING
+
+
+@rule("content", example=("fr", "La station de ski pourrait ne pas rouvrir cet hiver, dit-on dans la vallée."),
+      expect={"source": None, "cue": "dit-on", "content": "La station de ski pourrait ne pas rouvrir cet hiver"})
+def longer_side(s: Sentence, cue: Cue, before: Span, after: Span, hi: int):
+    """Between the text before the phrase and the text after it, the longer is the content."""
+    if len(before.text) >= len(after.text):
+        return span(s.text, max(before.start, topic_end(s.text)), before.end) or NOTHING
+    return after
+
+
+# Source phrases at the head of a clause that the cue lexicon misses: contracted "aux dires des/du",
+# "à entendre X", and "Pour" + a title and a name.
+_EXTRA = {"fr": [(re.compile(r"(?:^|(?<=: ))(aux dires)(?= d(?:es|u) )", re.IGNORECASE), "aux dires de", "distancing"),
+                 (re.compile(r"(?:^|(?<=: ))(à entendre)(?= )", re.IGNORECASE), "à entendre", "distancing"),
+                 (re.compile(r"(?:^|(?<=: ))(pour)(?= )", re.IGNORECASE), "pour", "neutral")]}
+
+
+def extra_phrases(s: Sentence) -> list[Cue]:
+    out = []
+    for pattern, lemma, stance in _EXTRA.get(s.lang, ()):
+        accept = pour_a_titled_name if lemma == "pour" else hearsay_head_with_a_noun
+        for m in pattern.finditer(s.text):
+            start, end = m.span(1)
+            if any(c.start <= start < c.end or start <= c.start < end for c in s.cues):
+                continue
+            comma = s.text.find(",", end)
+            if s.doc is None or comma == -1:
+                continue
+            np_ = s.doc.char_span(end + 1, comma, alignment_mode="contract")
+            if np_ is not None and len(np_) and accept(np_):
+                out.append(Cue("according_to", s.text[start:end], start, end, lemma=lemma, stance=stance,
+                               main_clause=True))
+    return out
+
+
+@rule("cues", example=("fr", "À entendre son entraîneur, l'équipe n'a jamais été aussi soudée."),
+      expect={"source": "son entraîneur", "cue": "À entendre", "content": "l'équipe n'a jamais été aussi soudée"})
+def hearsay_head_with_a_noun(np_):
+    """"Aux dires des X, P" / "À entendre X, P" at the head of a clause: a source phrase the lexicon misses."""
+    return any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in np_) or None
+
+
+@rule("cues", example=("fr", ("Pour l'économiste Thomas Garnier, la hausse des taux risque de freiner "
+                              "l'investissement.")),
+      expect={"source": "l'économiste Thomas Garnier", "cue": "Pour",
+              "content": "la hausse des taux risque de freiner l'investissement"})
+def pour_a_titled_name(np_):
+    """"Pour" + a title and a name + a comma is a source phrase ("Pour l'économiste X, P"; not "Pour Noël")."""
+    pos = [t.pos_ for t in np_ if t.pos_ not in ("DET", "ADJ") and t.text not in ("-", "'", "\u2019")]
+    return pos and pos[0] == "NOUN" and pos[-1] == "PROPN" and set(pos) <= {"NOUN", "PROPN"} and \
+        np_[0].pos_ == "DET" or None

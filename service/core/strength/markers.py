@@ -1,0 +1,129 @@
+"""The strength markers of one sentence and the guide's rule for the level they give.
+
+A marker is a cue with a level (hedges, boosters, reporting verbs and the French conditional
+from the cue lexicons, plus the strength-only markers) and a scope: ``main`` (the main claim),
+``content`` (the content of a main-clause attribution: "Officials said the toll *could* rise")
+or ``sub`` (a subordinate clause, which does not change the main claim's level).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from service.core.cues import SentenceCues, in_main_clause, starts_with_condition
+from service.core.strength.words import strength_words
+from service.core.syntax import climb
+from service.core.vocabulary import LEVELS
+
+STATED = LEVELS.index("stated")
+CONDITIONAL_LEVEL = "possible"  # the rumour conditional: "Le club aurait transmis une offre"
+NEGATED_DENIAL_LEVEL = "possible"  # "n'a pas exclu que", "did not rule out"
+SCOPES = ("main", "content", "sub")
+KINDS = ("hedge", "booster", "conditional", "marker", "reporting_verb")
+
+
+@dataclass
+class StrengthInput:
+    """What the strength models read about one sentence besides its n-gram features.
+
+    ``attributions`` are the API's attribution objects with offsets into ``text``."""
+
+    text: str
+    lang: str
+    found: SentenceCues
+    attributions: list = field(default_factory=list)
+    doc: object = None
+    evidence: tuple | None = field(default=None, repr=False, compare=False)  # see features.sentence_evidence
+
+
+@dataclass(frozen=True)
+class Marker:
+    text: str
+    start: int
+    end: int
+    kind: str
+    level: str
+    scope: str
+    negated: bool = False
+
+    @property
+    def rank(self) -> int:
+        return LEVELS.index(self.level)
+
+    def effect(self) -> str:
+        return "lowers" if self.rank < STATED else "raises"
+
+
+def find_markers(inp: StrengthInput) -> list[Marker]:
+    """Every marker of the sentence that signals a level, in text order."""
+    words = strength_words(inp.lang)
+    contents = [(a["content"]["start"], a["content"]["end"]) for a in inp.attributions
+                if a.get("main_clause") and a.get("content")]
+
+    def scope(main: bool, start: int) -> str:
+        if main:
+            return "main"
+        return "content" if any(s <= start < e for s, e in contents) else "sub"
+
+    out, taken = [], set()
+    for c in inp.found.cues:
+        if c.type == "conditional":
+            level = CONDITIONAL_LEVEL
+        elif c.type in ("hedge", "booster", "reporting_verb"):
+            level = words.cue_level(c.type, c.text, c.lemma)
+        else:
+            continue
+        if c.type == "reporting_verb" and c.negated:
+            if c.stance != "denial":
+                continue  # "n'a pas confirmé": a fact about not saying, no level of its own
+            level = NEGATED_DENIAL_LEVEL
+        if level:
+            out.append(Marker(c.text, c.start, c.end, c.type, level, scope(c.main_clause, c.start), c.negated))
+            taken.add((c.start, c.end))
+    for m in words.markers.find(inp.found.tokens):
+        if (m.start, m.end) not in taken and not any(s <= m.start < e for s, e in taken):
+            main = _main_at(inp.doc, m.start)
+            out.append(Marker(inp.text[m.start:m.end], m.start, m.end, "marker", m.entry.strength, scope(main, m.start)))
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def _main_at(doc, char: int) -> bool:
+    """A marker inside a noun phrase ("the so-called ceasefire") belongs to its noun's clause."""
+    if doc is None:
+        return True
+    sp = doc.char_span(char, char + 1, alignment_mode="expand")
+    if sp is None or not len(sp):
+        return True
+    return in_main_clause(climb(sp[0], lambda t: t.dep_.split(":")[0] in _NP_INTERNAL))
+
+
+_NP_INTERNAL = ("amod", "advmod", "compound", "punct", "fixed", "flat", "nmod")
+
+
+def rule_level(markers: list[Marker], inp: StrengthInput) -> str:
+    """The guide's rules: the main reporting verb sets the base (endorsing: emphatic, neutral:
+    stated, distancing or denial: doubted), the weakest marker on the main claim (or, for a
+    report, on its content) lowers it, a booster raises a plain statement to emphatic, and a
+    hypothetical ("si...", "had the dam failed") is possible."""
+    verb = next((m for m in markers if m.kind == "reporting_verb" and m.scope == "main" and not m.negated), None)
+    reported = verb is not None or any(a.get("main_clause") for a in inp.attributions)
+    scopes = ("main", "content") if reported else ("main",)
+    lowering = [m.rank for m in markers if m.scope in scopes and m.kind != "reporting_verb" and m.rank < STATED]
+    lowering += [m.rank for m in markers if m.kind == "reporting_verb" and m.negated and m.scope == "main"]
+    rank = verb.rank if verb is not None else STATED
+    if lowering:
+        rank = min(rank, min(lowering))
+    if starts_with_condition(inp.text) and any(m.scope == "main" and m.kind in ("hedge", "conditional")
+                                                for m in markers):
+        rank = min(rank, LEVELS.index("possible"))
+    if rank == STATED and verb is None and any(m.scope == "main" and m.rank > STATED for m in markers):
+        rank = LEVELS.index("emphatic")
+    return LEVELS[rank]
+
+
+def explaining(markers: list[Marker], inp: StrengthInput) -> list[Marker]:
+    """The markers that move the main claim away from a plain statement (the API's cues)."""
+    reported = any(m.kind == "reporting_verb" and m.scope == "main" for m in markers) or \
+        any(a.get("main_clause") for a in inp.attributions)
+    scopes = ("main", "content") if reported else ("main",)
+    return [m for m in markers if m.scope in scopes and m.rank != STATED]

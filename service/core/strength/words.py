@@ -1,0 +1,64 @@
+"""The strength scale's word lists, all data under ``lexicons/<lang>/``.
+
+* the ``strength`` column of the cue lexicons (hedges, boosters, reporting and quote verbs): the
+  level each entry signals, read through ``Lexicon.entries`` and ``verbs_by_lemma``;
+* ``strength_markers.tsv``: markers the cue lexicons lack because they do not change the label
+  ("soi-disant", "so-called", "bel et bien"), matched for the strength scale only, so the API's
+  ``cues`` stay as they are;
+* ``source_words.tsv``: what the sourcing rules need to know about a source's words (vague
+  quantifiers, determiners, titles, organisation and document nouns).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from service.core.lexicon import LEXICON_DIR, Entry, PhraseMatcher, _read_tsv, normalise, word_tokens
+from service.core.vocabulary import LEVELS
+
+MARKERS_FILE = "strength_markers.tsv"
+SOURCE_WORDS_FILE = "source_words.tsv"
+
+
+def phrase_key(text: str) -> tuple[str, ...]:
+    """Lower-cased word tokens: the key the lexicon matcher uses for a phrase."""
+    return tuple(tok for tok, _, _ in word_tokens(normalise(text)))
+
+
+@dataclass(frozen=True)
+class StrengthWords:
+    """One language's strength lookups."""
+
+    by_phrase: dict  # (cue kind, phrase key) -> level, for hedges and boosters
+    by_lemma: dict  # reporting-verb lemma -> level
+    markers: PhraseMatcher  # strength-only markers; entry.strength is the level
+    roles: dict  # source word or phrase key -> frozenset of roles
+
+    def cue_level(self, kind: str, text: str, lemma: str = "") -> str:
+        """The level a cue of the cue lexicons signals ("" when it signals none)."""
+        if kind == "reporting_verb":
+            return self.by_lemma.get(lemma, "")
+        return self.by_phrase.get((kind, phrase_key(text)), "")
+
+    def role(self, words: tuple[str, ...] | str, role: str) -> bool:
+        key = words if isinstance(words, tuple) else phrase_key(words)
+        return role in self.roles.get(key, ())
+
+
+@lru_cache(maxsize=None)
+def strength_words(lang: str) -> StrengthWords:
+    from service.core.lexicon import get_lexicon
+
+    lex = get_lexicon(lang)
+    by_phrase = {(e.kind, key): e.strength for key, e in lex.entries
+                 if e.kind in ("hedge", "booster") and e.strength in LEVELS}
+    by_lemma = {lemma: e.strength for lemma, e in lex.verbs_by_lemma.items() if e.strength in LEVELS}
+    base = LEXICON_DIR / lang
+    rows = [r for r in _read_tsv(base / MARKERS_FILE) if r.get("strength") in LEVELS]
+    markers = PhraseMatcher([Entry("strength_marker", r["phrase"].lower(), strength=r["strength"]) for r in rows],
+                            [phrase_key(r["phrase"]) for r in rows])
+    roles: dict = {}
+    for r in _read_tsv(base / SOURCE_WORDS_FILE):
+        key = phrase_key(r["phrase"])
+        roles[key] = roles.get(key, frozenset()) | {r["role"]}
+    return StrengthWords(by_phrase, by_lemma, markers, roles)

@@ -1,0 +1,142 @@
+"""The real server under load and faults (127.0.0.1): liveness while every process analyses,
+a hard deadline, a process that dies, a trainer that outlives its web process."""
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import SEED_ARTICLE, LiveServer, poll
+
+TOKEN = "srv-t0ken"
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _analysis_workers(server: LiveServer) -> list[int]:
+    """The analysis processes: children of the zygote, itself a child of the front."""
+    (front,) = _children(server.proc.pid)
+    zygotes = [p for p in _children(front) if "pool_worker" in _cmdline(p)]
+    return [w for z in zygotes for w in _children(z)]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from tests.conftest import copy_active_model
+
+    models = copy_active_model(tmp_path_factory.mktemp("srv") / "models")
+    srv = LiveServer(models, workers=2, env={"ADMIN_TOKEN": TOKEN, "ANALYZE_BUDGET_S": "2",
+                                             "ANALYZE_BUDGET_MAX_S": "2"}).start()
+    poll(lambda: len(_analysis_workers(srv)), lambda n: n == 2, timeout=60)
+    yield srv
+    srv.stop()
+
+
+def test_liveness_answers_within_a_second_while_every_process_analyses(server):
+    article = (SEED_ARTICLE + "\n") * 20  # ~50 KB, a few seconds of analysis
+    stop, latencies, statuses = threading.Event(), [], []
+
+    def load():
+        with httpx.Client(timeout=60) as c:
+            while not stop.is_set():
+                statuses.append(c.post(server.url + "/v1/analyze", json={"text": article, "lang": "fr"}).status_code)
+
+    threads = [threading.Thread(target=load) for _ in range(6)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)
+    with httpx.Client(timeout=10) as probe:
+        for _ in range(25):
+            t0 = time.perf_counter()
+            assert probe.get(server.url + "/v1/health/live").status_code == 200
+            latencies.append(time.perf_counter() - t0)
+            time.sleep(0.15)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert statuses and set(statuses) <= {200, 503}
+    assert max(latencies) < 1.0, latencies
+
+
+def test_a_frozen_process_is_killed_at_its_deadline_and_replaced(server):
+    before = _analysis_workers(server)
+    for pid in before:
+        os.kill(pid, signal.SIGSTOP)  # as if stuck in an endless loop
+    try:
+        t0 = time.perf_counter()
+        resp = httpx.post(server.url + "/v1/analyze", json={"text": "Il pleut.", "lang": "fr"}, timeout=60)
+        elapsed = time.perf_counter() - t0
+    finally:
+        for pid in before:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+    assert resp.status_code == 503 and resp.json()["error"]["code"] == "deadline_exceeded", resp.text
+    assert "was stopped" in resp.json()["error"]["message"]  # by the front: the process could not answer
+    assert elapsed < 30  # budget (2 s) + grace (5 s), with room for a loaded machine; gunicorn's kill is 60 s
+    ok = poll(lambda: httpx.post(server.url + "/v1/analyze", json={"text": "Il pleut.", "lang": "fr"}, timeout=30),
+              lambda r: r.status_code == 200, timeout=30)
+    assert ok.status_code == 200
+    assert poll(lambda: len(_analysis_workers(server)), lambda n: n == 2, timeout=30) == 2
+
+
+def test_a_process_that_dies_mid_request_leaves_a_json_error(server):
+    article = (SEED_ARTICLE + "\n") * 15
+    result = {}
+
+    def post():
+        result["resp"] = httpx.post(server.url + "/v1/analyze", json={"text": article, "lang": "fr"}, timeout=60)
+
+    workers = _analysis_workers(server)
+    t = threading.Thread(target=post)
+    t.start()
+    time.sleep(0.4)
+    busy = [p for p in workers if open(f"/proc/{p}/stat").read().split()[2] == "R"] or workers
+    for pid in busy:
+        os.kill(pid, signal.SIGKILL)  # out of memory, say
+    t.join()
+    resp = result["resp"]
+    assert resp.headers["content-type"].startswith("application/json")
+    assert resp.status_code in (200, 503), resp.text  # 200 if the request ran on a process not killed
+    if resp.status_code == 503:
+        assert resp.json()["error"]["code"] == "worker_lost"
+    assert poll(lambda: httpx.post(server.url + "/v1/score", json={"sentences": ["Il pleut."], "lang": "fr"},
+                                   timeout=30).status_code, lambda s: s == 200, timeout=30) == 200
+
+
+def test_a_trainer_outlives_its_web_process(server, tmp_path):
+    rows = [json.loads(line) for line in open("seeds/train.jsonl", encoding="utf-8")][::12]
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/x-ndjson"}
+    resp = httpx.post(server.url + "/v1/models?mode=replace&activate=never", content=data.encode(), headers=auth,
+                      timeout=30)
+    assert resp.status_code == 202, resp.text
+    job_id = resp.json()["job"]["id"]
+    (front,) = _children(server.proc.pid)
+    trainers = [p for p in _children(front) if "training.train" in _cmdline(p)]
+    assert len(trainers) == 1
+    os.kill(front, signal.SIGKILL)  # gunicorn starts another front
+    assert poll(lambda: _children(server.proc.pid), lambda c: c and c != [front], timeout=30) != [front]
+    assert open(f"/proc/{trainers[0]}/cmdline", "rb").read()  # still training
+    busy = poll(lambda: httpx.post(server.url + "/v1/models?mode=replace&activate=never", content=data.encode(),
+                                   headers=auth, timeout=30), lambda r: r.status_code != 503, timeout=60)
+    assert busy.status_code == 409, busy.text  # the orphan still holds the training lock
+    job = poll(lambda: httpx.get(f"{server.url}/v1/jobs/{job_id}", timeout=10).json()["job"],
+               lambda j: j["state"] in ("succeeded", "failed"), timeout=300)
+    assert job["state"] == "succeeded" and job["version"], job  # recorded to its end by the trainer itself

@@ -1,0 +1,215 @@
+"""How strongly: lexicon strengths, the ordinal estimator, the sourcing rules, the markers and
+the guide's level rule, and training with or without the new fields. No served model needed."""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.utils.estimator_checks import check_estimator
+
+from service.core.analysis import sentence_analysis
+from service.core.cues import find_cues
+from service.core.features import build_pipeline
+from service.core.lexicon import LEXICON_DIR, get_lexicon
+from service.core.nlp import parse
+from service.core.strength.features import STRENGTH_FEATURES, StrengthCues, sentence_evidence
+from service.core.strength.markers import StrengthInput, find_markers, rule_level
+from service.core.strength.ordinal import OrdinalLogisticRegression
+from service.core.strength.sourcing import attribution_sourcing, span_sourcing
+from service.core.strength.words import strength_words
+from service.core.vocabulary import LEVELS
+from training.corpus import Example
+from training.strength import fit_language
+
+
+# --- lexicons -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("name", ["hedges.tsv", "boosters.tsv", "reporting_verbs.tsv", "quote_verbs.tsv",
+                                  "strength_markers.tsv"])
+def test_every_entry_carries_a_strength(lang, name):
+    rows = list(csv.DictReader(open(LEXICON_DIR / lang / name, encoding="utf-8"), delimiter="\t"))
+    assert rows and all(r["strength"] in LEVELS for r in rows), [r for r in rows if r["strength"] not in LEVELS][:3]
+
+
+def test_lexicon_strengths_are_loaded():
+    fr, en = get_lexicon("fr"), get_lexicon("en")
+    assert fr.verbs_by_lemma["prétendre"].strength == "doubted"
+    assert fr.verbs_by_lemma["confirmer"].strength == "emphatic"
+    assert en.verbs_by_lemma["say"].strength == "stated"
+    assert en.verbs_by_lemma["deny"].strength == "doubted"
+    words = strength_words("fr")
+    assert words.cue_level("hedge", "pourrait") == "possible"
+    assert words.cue_level("hedge", "devrait") == "probable"
+    assert words.cue_level("booster", "Sans aucun doute") == "emphatic"
+    assert strength_words("en").cue_level("hedge", "is expected to") == "probable"
+
+
+def test_the_strength_column_leaves_the_cues_as_they_were():
+    cue = find_cues("Le ministre prétend que la réforme pourrait échouer.", "fr")[0]
+    assert cue.to_json() == {"text": "prétend", "type": "reporting_verb", "start": 12, "end": 19,
+                             "main_clause": True, "lemma": "prétendre", "stance": "distancing"}
+
+
+# --- the ordinal estimator ------------------------------------------------------------------------
+def test_ordinal_model_passes_sklearn_checks():
+    check_estimator(OrdinalLogisticRegression())
+
+
+def _ordinal_data(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4))
+    z = X @ np.array([2.0, -1.0, 0.5, 0.0]) + rng.logistic(size=n) * 0.5
+    y = np.digitize(z, [-2.0, -0.5, 0.5, 2.0])
+    return X, np.array(LEVELS)[y]
+
+
+def test_ordinal_score_orders_within_and_across_classes():
+    X, y = _ordinal_data()
+    model = OrdinalLogisticRegression(C=10.0, order=LEVELS).fit(X, y)
+    assert list(model.classes_) == list(LEVELS)
+    score, pred = model.predict_score(X), model.predict(X)
+    ranks = np.array([LEVELS.index(p) for p in pred])
+    order = np.argsort(score)
+    assert np.all(np.diff(ranks[order]) >= 0)  # the class never drops as the score rises
+    assert (score >= 0).all() and (score <= 1).all()
+    assert (pred == y).mean() > 0.55  # the data's own noise allows about 0.6
+    w = model.coef_ / np.linalg.norm(model.coef_)
+    assert w @ (np.array([2.0, -1.0, 0.5, 0.0]) / np.linalg.norm([2.0, -1.0, 0.5, 0.0])) > 0.99
+    assert np.allclose(model.predict_proba(X).sum(axis=1), 1.0)
+
+
+def test_ordinal_model_is_deterministic_and_follows_conventions():
+    X, y = _ordinal_data()
+    a = OrdinalLogisticRegression(order=LEVELS).fit(X, y)
+    b = clone(a).fit(X, y)
+    assert np.array_equal(a.predict_score(X), b.predict_score(X))
+    assert clone(a).get_params() == {"C": 1.0, "order": LEVELS, "class_weight": None, "threshold_scale": 10.0,
+                                     "max_iter": 1000, "tol": 1e-4}
+    with pytest.raises(ValueError, match="not in order"):
+        OrdinalLogisticRegression(order=("a", "b")).fit(X, y)
+
+
+# --- markers and the guide's level rule -----------------------------------------------------------
+def _input(text: str, lang: str) -> StrengthInput:
+    doc = parse([text], lang)[0]
+    found, attributions, _ = sentence_analysis(text, lang, doc)
+    return StrengthInput(text, lang, found, [a.to_json() for a in attributions], doc)
+
+
+@pytest.mark.parametrize("text, lang, level", [
+    ("Le club aurait transmis une offre de 40 millions.", "fr", "possible"),
+    ("La croissance devrait ralentir l'an prochain.", "fr", "probable"),
+    ("Il est indéniable que l'incendie est criminel.", "fr", "emphatic"),
+    ("L'incendie pourrait être criminel.", "fr", "possible"),
+    ("Le ministre prétend que la réforme a réussi.", "fr", "doubted"),
+    ("Le ministre a confirmé que l'usine devrait rouvrir.", "fr", "probable"),
+    ("Le ministre n'a pas exclu que l'usine ferme.", "fr", "possible"),
+    ("S'ils avaient réussi à contrôler cette route, ils auraient pu briser leur encerclement.", "fr", "possible"),
+    ("Officials said the toll could rise.", "en", "possible"),
+    ("The clinic's director acknowledged that patients had been infected.", "en", "emphatic"),
+    ("The so-called ceasefire collapsed on Monday.", "en", "doubted"),
+    ("The plant closed on Monday, a decision that could cost 300 jobs.", "en", "stated"),
+    ("Wholesale gas prices peaked in October.", "en", "stated"),
+])
+def test_rule_level_follows_the_guide(text, lang, level):
+    inp = _input(text, lang)
+    assert rule_level(find_markers(inp), inp) == level
+
+
+def test_markers_have_scopes_and_effects():
+    inp = _input("Officials said the toll could rise, clearly.", "en")
+    markers = {m.text: m for m in find_markers(inp)}
+    assert markers["could"].scope == "content" and markers["could"].effect() == "lowers"
+    assert markers["clearly"].effect() == "raises"
+
+
+def test_strength_cue_features_follow_sklearn_conventions():
+    inputs = [_input("Le club aurait transmis une offre.", "fr"), _input("Selon certains, il pleut.", "fr")]
+    est = StrengthCues().fit(inputs)
+    out = est.transform(inputs).toarray()
+    names = list(est.get_feature_names_out())
+    assert out.shape == (2, len(STRENGTH_FEATURES)) == (2, len(names))
+    assert out[0, names.index("strength__rule_possible")] == 1.0
+    assert out[1, names.index("strength__src_main_vague")] == 1.0
+    with pytest.raises(Exception):
+        StrengthCues().transform(inputs)  # not fitted
+
+
+# --- sourcing rules: one example each --------------------------------------------------------------
+@pytest.mark.parametrize("text, lang, expected", [
+    # a person: a name in the span, after a title or a role, or apposed; a personal pronoun
+    ("Selon le capitaine Éric Vallet, le fugitif a été aperçu près d'Aubenas.", "fr", "named"),
+    ("Councillor Pauline Searle says the festival will not return next year.", "en", "named"),
+    ("Le préfet du Loiret, Jean Morin, a annoncé que le pont serait fermé.", "fr", "named"),
+    ("Selon le maire, Hugo Lemaire, la navette sera gratuite dès juillet.", "fr", "named"),
+    ("« Nous ne céderons pas », a-t-elle déclaré.", "fr", "named"),
+    # an organisation or a role that picks out one source; a named body's document
+    ("Selon la gendarmerie, le fugitif a été aperçu près d'Aubenas.", "fr", "identified"),
+    ("La Banque de France pense que la récession a été évitée.", "fr", "identified"),
+    ("The water authority insists the dam poses no risk.", "en", "identified"),
+    ("Selon un rapport de la Cour des comptes, la moitié des ponts sont en mauvais état.", "fr", "identified"),
+    ("Kiev dément toute frappe sur la ville.", "fr", "identified"),
+    # a real but unnamed source: indefinite or bare plural nouns, unnamed-source phrases
+    ("Selon une source policière, le suspect était connu des services.", "fr", "anonymous"),
+    ("Des économistes pensent que la récession a été évitée de justesse.", "fr", "anonymous"),
+    ("Engineers insist the dam poses no risk to the town.", "en", "anonymous"),
+    ("Selon nos informations, le président du club a proposé sa démission.", "fr", "anonymous"),
+    # nobody one could check: quantifiers, rumour, hearsay phrases, agentless reports
+    ("Selon certains, le festival ne sera pas reconduit.", "fr", "vague"),
+    ("On dit que l'ambassadeur a été rappelé.", "fr", "vague"),
+    ("Le chef étoilé, dit-on, va ouvrir un bistrot sur le port.", "fr", "vague"),
+    ("The ambassador has reportedly been recalled for consultations.", "en", "vague"),
+    ("Critics say the project is far too big for the town.", "en", "vague"),
+    ("D'après la rumeur, le conducteur a pris la fuite.", "fr", "vague"),
+])
+def test_each_sourcing_rule(text, lang, expected):
+    inp = _input(text, lang)
+    _, _, classes = sentence_evidence(inp)
+    main = [c for a, c in zip(inp.attributions, classes) if a["main_clause"]] or classes
+    assert main and main[0] == expected, (inp.attributions, classes)
+
+
+def test_sourcing_of_sourceless_attributions_and_bare_spans():
+    cue = {"text": "reportedly", "start": 0, "end": 10, "lemma": "reportedly"}
+    assert attribution_sourcing({"type": "unnamed_source", "source": None, "cue": cue, "stance": "neutral"},
+                                "x", "en") == "vague"
+    quote = {"type": "direct_quote", "source": None, "cue": {"text": "«", "lemma": ""}, "stance": "neutral"}
+    assert attribution_sourcing(quote, "« Oui. »", "fr") == "named"  # a quote carrying on a speaker's words
+    passive = {"type": "indirect", "source": None, "cue": {"text": "annoncé", "lemma": "annoncer"}, "stance": "neutral"}
+    assert attribution_sourcing(passive, "Il a été annoncé que...", "fr") == "vague"
+    assert span_sourcing("des bruits de couloir", "fr") == "vague"
+    assert span_sourcing("les observateurs", "fr") == "vague"
+    assert span_sourcing("des observateurs internationaux", "fr") == "anonymous"
+    assert span_sourcing("the WHO", "en") == "identified"
+    assert span_sourcing("a spokesperson for UEFA", "en") == "identified"
+
+
+# --- training with and without the new fields ----------------------------------------------------
+def _rows(with_strength: bool) -> list[Example]:
+    texts = [("Le club a transmis une offre.", "asserted", "stated", "none"),
+             ("Le club aurait transmis une offre.", "hedged", "possible", "none"),
+             ("Le club devrait transmettre une offre.", "hedged", "probable", "none"),
+             ("Selon certains, le club a transmis une offre.", "attributed", "stated", "vague"),
+             ("Le président du club, Jean Morin, confirme l'offre.", "attributed", "emphatic", "named"),
+             ("Le club dément avoir transmis une offre.", "attributed", "doubted", "identified"),
+             ("Lire aussi : une offre", "none", None, None)]
+    out = []
+    for k in range(6):
+        for text, label, level, sourcing in texts:
+            text = text.replace("une offre", f"une offre n°{k}")
+            out.append(Example(text, "fr", label, level=level if with_strength else None,
+                               sourcing=sourcing if with_strength else None))  # none: never any
+    return out
+
+
+def test_rows_without_strength_fields_train_the_label_only():
+    rows = _rows(with_strength=False)
+    pipe = build_pipeline("fr", use_parse=False, char_ngrams=None).fit([e.text for e in rows], [e.label for e in rows])
+    assert fit_language(pipe, rows, "fr", "fast") == (None, {})
+    rows = _rows(with_strength=True)
+    model, cv = fit_language(pipe, rows, "fr", "fast", cv_folds=2)
+    assert model is not None and list(model.ordinal.classes_) == list(LEVELS)
+    assert set(model.sourcing.classes_) == {"none", "vague", "named", "identified"}
+    assert 0.05 <= model.threshold <= 0.95 and "level_accuracy" in cv
