@@ -14,7 +14,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 # One BLAS thread per process, set before numpy loads: the parse's matrices are small, a second
 # BLAS thread does not speed one request up, and under load it only competes with the other
@@ -24,7 +27,9 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from gunicorn.app.base import BaseApplication  # noqa: E402
 
-from service.storage.registry import ROOT_DEFAULT  # noqa: E402
+# The registry's default folder, named here so that the server's master process imports no
+# analysis code (service.storage.registry.ROOT_DEFAULT is the same folder).
+ROOT_DEFAULT = Path(__file__).resolve().parent.parent / "models"
 
 LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]"]
 
@@ -34,6 +39,21 @@ def cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def _child_exit(server, worker) -> None:
+    """A web process ended: its live gauges go, its counts stay (prometheus_client multiprocess)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def metrics_dir() -> str:
+    """A fresh folder where the web processes keep their metrics (``/metrics`` adds them up)."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="framing-metrics-")
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
 
 
 def trusted_hosts(host: str) -> list[str] | None:
@@ -59,7 +79,7 @@ class Server(BaseApplication):
         args = self.args
         settings = {"bind": f"{args.host}:{args.port}", "workers": 1, "threads": args.threads,
                     "worker_class": "gthread", "timeout": 60, "graceful_timeout": 30, "keepalive": 5,
-                    "proc_name": "framing", "control_socket_disable": True,
+                    "proc_name": "framing", "control_socket_disable": True, "child_exit": _child_exit,
                     "loglevel": os.environ.get("LOG_LEVEL", "info").lower()}
         for key, value in settings.items():
             self.cfg.set(key, value)
@@ -89,6 +109,7 @@ def main(argv=None) -> int:
     logging.getLogger("service").info("listening on http://%s:%d (model dir %s, %d analysis process(es), "
                                       "%d front thread(s))", args.host, args.port, args.model_dir, args.workers,
                                       args.threads)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir()
     Server(args).run()
     return 0
 

@@ -1,4 +1,4 @@
-"""service.html_extract on hand-written pages (tests/data/html/): boilerplate out, body and metadata
+"""service.core.html on hand-written pages (tests/data/html/): boilerplate out, body and metadata
 in, bad inputs refused with the right code, and bounded cost on huge or pathological markup."""
 import gzip
 import random
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from service import html_extract
-from service.html_extract import (
+from service.core.html import (
     MAX_BYTES,
     MAX_ELEMENTS,
     Article,

@@ -120,7 +120,30 @@ def test_a_process_that_dies_mid_request_leaves_a_json_error(server):
                                    timeout=30).status_code, lambda s: s == 200, timeout=30) == 200
 
 
+def _metric(url: str, name: str, **labels) -> float:
+    text = httpx.get(url + "/metrics", timeout=10).text
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_metrics_count_requests_and_labels_across_processes(server):
+    before = _metric(server.url, "framing_http_requests_total", endpoint="/v1/analyze", status="200")
+    labels_before = _metric(server.url, "framing_sentences_analysed_total", lang="fr")
+    for _ in range(3):
+        r = httpx.post(server.url + "/v1/analyze", json={"text": "Il pleut. Selon le maire, la route est coupée.",
+                                                         "lang": "fr"}, timeout=30)
+        assert r.status_code == 200
+    assert _metric(server.url, "framing_http_requests_total", endpoint="/v1/analyze", status="200") == before + 3
+    assert _metric(server.url, "framing_sentences_analysed_total", lang="fr") == labels_before + 6
+    assert _metric(server.url, "framing_model_info", ready="true") == 1
+    assert "framing_http_request_duration_seconds_bucket" in httpx.get(server.url + "/metrics", timeout=10).text
+
+
 def test_a_trainer_outlives_its_web_process(server, tmp_path):
+    served = _metric(server.url, "framing_http_requests_total")
     rows = [json.loads(line) for line in open("seeds/train.jsonl", encoding="utf-8")][::12]
     data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/x-ndjson"}
@@ -140,3 +163,4 @@ def test_a_trainer_outlives_its_web_process(server, tmp_path):
     job = poll(lambda: httpx.get(f"{server.url}/v1/jobs/{job_id}", timeout=10).json()["job"],
                lambda j: j["state"] in ("succeeded", "failed"), timeout=300)
     assert job["state"] == "succeeded" and job["version"], job  # recorded to its end by the trainer itself
+    assert _metric(server.url, "framing_http_requests_total") >= served  # the killed front's counts remain

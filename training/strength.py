@@ -26,6 +26,7 @@ CUE_WEIGHT = 1.0
 SOURCING_C = 4.0
 SOURCING_WEIGHT = 1.0
 SOURCING_ALL = True  # the sourcing classifier learns "none" too (else: attributed claims only)
+ORDINAL_SKIP = ("src_front_", "src_subject_")  # candidate sources say little about commitment
 MIN_ROWS = 10  # fewer rows with a level: no strength model for the language
 UNCERTAIN = {"doubted", "possible", "probable"}
 
@@ -45,7 +46,8 @@ def fit_language(pipe, examples: list, lang: str, mode: str, seed: int = 0, cv_f
     union = Classifier.features(pipe, texts)
     inputs = inputs_for(texts, lang, parsed=list(range(len(texts))) if mode == "full" else [])
     cues = StrengthCues().fit(inputs)
-    model = LanguageStrength(cues, None, None, cue_weight=CUE_WEIGHT, sourcing_weight=SOURCING_WEIGHT)
+    model = LanguageStrength(cues, None, None, cue_weight=CUE_WEIGHT, sourcing_weight=SOURCING_WEIGHT,
+                             ordinal_skip=ORDINAL_SKIP)
     X, Xs = model.matrices(union, inputs)
     levels = np.array([e.level for e in rows])
     wanted = SOURCING if SOURCING_ALL else SOURCE_CLASSES

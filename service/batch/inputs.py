@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-INPUT_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+INPUT_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
+               ".html": "html", ".htm": "html"}
+PAGE_COLUMNS = ("title", "author", "date", "site_name", "url")  # kept from a web page's metadata
 REQUIRED = ("id", "text")
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # article texts are longer than csv's 128 KiB default
@@ -107,6 +109,8 @@ def open_inputs(patterns: list[str]) -> list[InputFile]:
 
 
 def _count_rows(path: Path, kind: str) -> int:
+    if kind == "html":
+        return 1  # a page is one article
     if kind == "parquet":
         meta = _parquet_file(path)
         _check_columns(path, meta.schema_arrow.names)
@@ -115,7 +119,7 @@ def _count_rows(path: Path, kind: str) -> int:
 
 
 def _check_columns(path: Path, columns: list[str]) -> None:
-    missing = [c for c in REQUIRED if c not in columns]
+    missing = [c for c in REQUIRED if c not in columns and not (c == "text" and "html" in columns)]
     if missing:
         raise ArchiveError(f"{path}: no {' or '.join(repr(c) for c in missing)} column "
                            f"(columns: {', '.join(columns) or 'none'})")
@@ -141,6 +145,8 @@ def _records(path: Path, kind: str) -> Iterator[tuple[int, object]]:
                         yield line_no, line
         elif kind == "csv":
             yield from _csv_records(path)
+        elif kind == "html":
+            yield 1, {"id": path.stem, "html": path.read_bytes()}
         else:
             row = 0
             for batch in _parquet_file(path).iter_batches(batch_size=1024):
@@ -228,7 +234,9 @@ def to_article(payload) -> Article:
     if isinstance(article_id, bool) or not isinstance(article_id, (str, int)):
         raise RecordError(f"id must be a string or an integer, got {type(article_id).__name__}")
     article_id = _clean(str(article_id))
-    text = payload.get("text")
+    text, page = payload.get("text"), {}
+    if (text is None or text == "") and payload.get("html"):
+        text, page = _page(payload["html"], article_id)
     if text is None:
         raise RecordError("missing text", article_id)
     if not isinstance(text, str):
@@ -242,9 +250,24 @@ def to_article(payload) -> Article:
     lang = payload.get("lang")
     if lang is not None and not isinstance(lang, str):
         raise RecordError(f"lang must be a string, got {type(lang).__name__}", article_id)
-    lang = (lang or "").strip().lower()
-    extra = {k: passthrough(v) for k, v in payload.items() if k not in ("id", "text", "lang")}
+    lang = (lang or page.pop("lang", None) or "").strip().lower()
+    extra = {k: passthrough(v) for k, v in payload.items() if k not in ("id", "text", "lang", "html")}
+    extra.update({k: v for k, v in page.items() if k not in extra})
     return Article(article_id, text, None if lang in ("", "auto") else lang, extra)
+
+
+def _page(html, article_id: str) -> tuple[str, dict]:
+    """A web page's main text and its metadata (title, author, date, site_name, url, lang)."""
+    from service.core.html import HTMLError, extract_article
+
+    if not isinstance(html, (str, bytes)):
+        raise RecordError(f"html must be a string, got {type(html).__name__}", article_id)
+    try:
+        page = extract_article(html)
+    except HTMLError as exc:
+        raise RecordError(f"{exc.code}: {exc}", article_id) from None
+    meta = page.document.to_json()
+    return page.text, {**{k: meta[k] for k in PAGE_COLUMNS}, "lang": meta["lang"]}
 
 
 def _clean(value):

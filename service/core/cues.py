@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.core.lexicon import LEXICON_DIR, SUPPORTED_LANGS, Match, _read_tsv, get_lexicon, normalise, word_tokens
+from service.core.lexicon import (
+    LEXICON_DIR,
+    SUPPORTED_LANGS,
+    Match,
+    _read_tsv,
+    get_lexicon,
+    normalise,
+    word_tokens,
+)
 from service.core.syntax import climb, head_of, is_root
 from service.core.vocabulary import CUE_TYPES  # noqa: F401 (re-exported)
 

@@ -88,6 +88,10 @@ class FeedbackStore:
         names = ("id", "lang", "text", "label", "count", "conflicts", "created", "updated")
         return {"status": status, "feedback": dict(zip(names, stored))}
 
+    def count(self) -> int:
+        with self._connect() as db:
+            return db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0]
+
     def rows(self) -> list[dict]:
         with self._connect() as db:
             cur = db.execute("SELECT id, lang, text, label, context, count, conflicts, created, updated "

@@ -10,6 +10,7 @@ import json
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
+from service.web import metrics
 from service.web.problems import APIError
 from service.web.schema import (
     MAX_SENTENCE_CHARS,
@@ -78,7 +79,9 @@ def budget(chars: int) -> float:
     return min(cfg["ANALYZE_BUDGET_S"] + chars / cfg["ANALYZE_BUDGET_CHARS_PER_S"], cfg["ANALYZE_BUDGET_MAX_S"])
 
 
-def _answer(status: int, body: bytes) -> Response:
+def _answer(status: int, body: bytes, stats: dict) -> Response:
+    if stats:
+        metrics.count_sentences(stats)
     resp = Response(body, status=status, mimetype="application/json")
     if status == 503:
         resp.headers["Retry-After"] = "5"
@@ -88,11 +91,17 @@ def _answer(status: int, body: bytes) -> Response:
 @bp.post("/analyze")
 def analyze_route():
     req = parse_json_body(AnalyzeRequest)
-    check_text(req.text, "text")
-    if not req.text.strip():
-        raise APIError(400, "empty_text", "text is empty", "text")
-    payload = {"text": req.text, "lang": req.lang, "max_sentences": current_app.config["MAX_ANALYZE_SENTENCES"]}
-    return _answer(*_analysis().run("analyze", payload, budget(len(req.text))))
+    if (req.text is None) == (req.html is None):
+        if req.text is None:
+            raise APIError(400, "missing_field", "missing required field 'text' (or 'html', for a web page)", "text")
+        raise APIError(400, "invalid_body", "send either text or html, not both", "html")
+    field = "text" if req.text is not None else "html"
+    value = req.text if req.text is not None else req.html
+    check_text(value, field)
+    if not value.strip():
+        raise APIError(400, "empty_text" if field == "text" else "empty_html", f"{field} is empty", field)
+    payload = {field: value, "lang": req.lang, "max_sentences": current_app.config["MAX_ANALYZE_SENTENCES"]}
+    return _answer(*_analysis().run("analyze", payload, budget(len(value))))
 
 
 @bp.post("/score")

@@ -10,6 +10,7 @@ from flask import Flask, g, request
 from service.storage.feedback import FILENAME as FEEDBACK_FILE
 from service.storage.feedback import FeedbackStore
 from service.storage.registry import ROOT_DEFAULT, Registry
+from service.web import metrics
 from service.web.errors import register_error_handlers
 from service.web.jobs import JobRunner
 from service.web.limits import limiter
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(pages_bp)
     limiter.init_app(app)
+    metrics.init_app(app)
     register_error_handlers(app)
     _server_timing(app)
     _security_headers(app)

@@ -46,7 +46,7 @@ class InlineAnalysis:
         clf = self.store.current()
         return clf.card if clf is not None else None
 
-    def run(self, op: str, payload: dict, budget: float | None) -> tuple[int, bytes]:
+    def run(self, op: str, payload: dict, budget: float | None) -> tuple[int, bytes, dict]:
         from service.web.tasks import run_task
 
         clf = self.store.current()
@@ -100,7 +100,8 @@ class ProcessAnalysis:
         except Exception:
             return None
 
-    def run(self, op: str, payload: dict, budget: float | None) -> tuple[int, bytes]:
+    def run(self, op: str, payload: dict, budget: float | None) -> tuple[int, bytes, dict]:
+        """(status, JSON body, label counts) of one request, run by the first free process."""
         try:
             worker = self._idle.get(timeout=self.queue_timeout)
         except queue.Empty:
@@ -122,7 +123,7 @@ class ProcessAnalysis:
             self._lose(worker, kill=False)
         else:
             self._idle.put(worker)
-        return status, body
+        return status, body, info.get("stats") or {}
 
     def load_active(self) -> tuple[str | None, str | None]:
         """Have one process load the active version now; (served version, error)."""

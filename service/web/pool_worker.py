@@ -52,15 +52,17 @@ def serve(conn: Connection, store, retire_rss: int) -> None:
         except (EOFError, OSError):
             os._exit(0)
         clf = store.current()
+        stats = {}
         if op == "load":
             store.load()
             status, body = 200, b""
         else:
             if clf is None:
                 payload = dict(payload, not_ready=store.error)
-            status, body = run_task(clf, op, payload, budget)
+            status, body, stats = run_task(clf, op, payload, budget)
         rss = rss_bytes()
-        info = {"version": store.version, "error": store.error, "rss": rss, "retire": rss > retire_rss}
+        info = {"version": store.version, "error": store.error, "rss": rss, "retire": rss > retire_rss,
+                "stats": stats}
         try:
             conn.send((status, body, info))
         except (OSError, EOFError):

@@ -22,9 +22,13 @@ class AnalyzeRequest(BaseModel):
     """A news text to analyse."""
 
     model_config = ConfigDict(extra="ignore")
-    text: StrictStr = Field(description="The article text; line breaks end sentences.",
-                            examples=["Syrie : l'armée dément la prise d'Abou Kamal par Daech"])
-    lang: StrictStr = Field("auto", description='"fr", "en" or "auto" (detected).')
+    text: Optional[StrictStr] = Field(None, description="The article text; line breaks end sentences. Exactly "
+                                                    "one of text and html.",
+                                      examples=["Syrie : l'armée dément la prise d'Abou Kamal par Daech"])
+    html: Optional[StrictStr] = Field(None, description="A web page: its main text and metadata are extracted "
+                                                    "(trafilatura); the response's text is what offsets index.")
+    lang: StrictStr = Field("auto", description='"fr", "en" or "auto" (detected; for a page, its declared '
+                                                'language first).')
 
 
 class ScoreRequest(BaseModel):
@@ -166,10 +170,23 @@ class ModelRef(BaseModel):
     version: str
 
 
+class Document(BaseModel):
+    """Metadata of an analysed web page (null where the page does not say)."""
+
+    title: Optional[str]
+    author: Optional[str]
+    date: Optional[str] = Field(description="YYYY-MM-DD")
+    site_name: Optional[str]
+    url: Optional[str] = Field(description="canonical URL")
+    lang: Optional[str] = Field(description="the language the page declares")
+
+
 class AnalyzeResponse(BaseModel):
     lang: Literal["fr", "en"]
     detected: bool = Field(description="true when lang was detected from the text")
     model: ModelRef
+    text: Optional[str] = Field(None, description="html requests only: the extracted text")
+    document: Optional[Document] = Field(None, description="html requests only")
     sentences: list[SentenceResult]
     summary: Summary
 

@@ -21,17 +21,27 @@ def dump_json(obj) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, sort_keys=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def run_task(clf: Classifier | None, op: str, payload: dict, budget: float | None) -> tuple[int, bytes]:
-    """Run one request; every failure becomes the API's JSON error."""
+def run_task(clf: Classifier | None, op: str, payload: dict, budget: float | None) -> tuple[int, bytes, dict]:
+    """Run one request; every failure becomes the API's JSON error. The third value counts the
+    labels given, for the service's metrics."""
     try:
         if clf is None:
             raise APIError(503, "model_not_ready", payload.get("not_ready") or "the model is still loading; retry shortly",
                            headers={"Retry-After": "5"})
-        return 200, dump_json(TASKS[op](clf, payload, Deadline(budget)))
+        result = TASKS[op](clf, payload, Deadline(budget))
+        return 200, dump_json(result), label_counts(result)
     except APIError as exc:
-        return exc.status, dump_json(exc.body())
+        return exc.status, dump_json(exc.body()), {}
     except DeadlineExceeded as exc:
-        return 503, dump_json(APIError(503, "deadline_exceeded", f"{exc}; send a shorter text, or split it").body())
+        return 503, dump_json(APIError(503, "deadline_exceeded", f"{exc}; send a shorter text, or split it").body()), {}
+
+
+def label_counts(result: dict) -> dict:
+    rows = result.get("sentences") or result.get("results") or []
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["label"]] = counts.get(row["label"], 0) + 1
+    return {"lang": result.get("lang"), "labels": counts}
 
 
 def language(requested: str, sample: str, supported: tuple[str, ...]) -> tuple[str, bool]:
@@ -51,15 +61,40 @@ def language(requested: str, sample: str, supported: tuple[str, ...]) -> tuple[s
 
 
 def analyze_task(clf: Classifier, payload: dict, deadline: Deadline) -> dict:
-    text = payload["text"]
-    lang, detected = language(payload["lang"], text, clf.languages)
+    if "html" in payload:
+        return page_task(clf, payload, deadline)
+    return _analyze_text(clf, payload["text"], payload["lang"], payload["max_sentences"], deadline)
+
+
+def _analyze_text(clf: Classifier, text: str, requested: str, limit: int, deadline: Deadline) -> dict:
+    lang, detected = language(requested, text, clf.languages)
     sentences = split_sentences(text, lang)
-    limit = payload["max_sentences"]
     if len(sentences) > limit:
         raise APIError(413, "too_many_sentences",
                        f"the text has {len(sentences)} sentences, more than {limit}; split it or use /v1/score", "text")
     result = analyze(clf, text, lang, sentences, deadline=deadline)
     return {"lang": lang, "detected": detected, "model": {"name": clf.name, "version": clf.version}, **result}
+
+
+HTML_STATUS = {"too_large": 413}
+
+
+def page_task(clf: Classifier, payload: dict, deadline: Deadline) -> dict:
+    """A web page: its main text is extracted, then analysed; the page's declared language is used
+    for "auto" when the model knows it. The response adds that ``text`` and the ``document``."""
+    from service.core.html import HTMLError, extract_article
+
+    try:
+        page = extract_article(payload["html"])
+    except HTMLError as exc:
+        raise APIError(HTML_STATUS.get(exc.code, 422), exc.code, str(exc), "html") from None
+    deadline.check()
+    requested = payload["lang"]
+    if requested.strip().lower() == "auto" and page.document.lang in clf.languages:
+        requested = page.document.lang
+    result = _analyze_text(clf, page.text, requested, payload["max_sentences"], deadline)
+    head = {k: result.pop(k) for k in ("lang", "detected", "model")}
+    return {**head, "text": page.text, "document": page.document.to_json(), **result}
 
 
 def score_task(clf: Classifier, payload: dict, deadline: Deadline) -> dict:

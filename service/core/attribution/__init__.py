@@ -35,7 +35,16 @@ Adding a rule:
 """
 from __future__ import annotations
 
-from service.core.attribution import bounds, content, cue, nesting, quotes, selon, source, stance
+from service.core.attribution import (
+    bounds,
+    content,
+    cue,
+    nesting,
+    quotes,
+    selon,
+    source,
+    stance,
+)
 from service.core.attribution.context import Sentence, VerbCue
 from service.core.attribution.source import normalise_source
 from service.core.attribution.spans import Attribution, Span

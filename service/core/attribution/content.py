@@ -14,7 +14,14 @@ from service.core.attribution.context import VerbCue
 from service.core.attribution.incise import is_incise
 from service.core.attribution.quotes import quote_content
 from service.core.attribution.rules import NOTHING, first, rule, settle
-from service.core.attribution.spans import Span, clause_end_span, exact, span, subtree_span, topic_end
+from service.core.attribution.spans import (
+    Span,
+    clause_end_span,
+    exact,
+    span,
+    subtree_span,
+    topic_end,
+)
 from service.core.attribution.words import words
 
 

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 from service.core.attribution import tree
 from service.core.attribution.incise import is_incise
 from service.core.attribution.rules import first, rule
-from service.core.attribution.spans import Attribution, Span, clause_end_span, exact, span
+from service.core.attribution.spans import (
+    Attribution,
+    Span,
+    clause_end_span,
+    exact,
+    span,
+)
 from service.core.attribution.words import words
 
 if TYPE_CHECKING:

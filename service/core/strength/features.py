@@ -8,7 +8,13 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from service.core.strength.markers import KINDS, SCOPES, StrengthInput, find_markers, rule_level
+from service.core.strength.markers import (
+    KINDS,
+    SCOPES,
+    StrengthInput,
+    find_markers,
+    rule_level,
+)
 from service.core.strength.sourcing import attribution_sourcing, span_sourcing
 from service.core.strength.words import strength_words
 from service.core.vocabulary import LEVELS, SOURCING, STANCES

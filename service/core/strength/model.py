@@ -54,12 +54,14 @@ class LanguageStrength:
     cue_weight: float = 1.0
     sourcing_weight: float = 1.0
     threshold: float | None = None
+    ordinal_skip: tuple = ()  # prefixes of cue features the ordinal model does not read
 
     def matrices(self, union_rows, inputs: list[StrengthInput]):
         """The label pipeline's feature rows beside the strength cue features, weighted for the
         ordinal model and for the sourcing classifier."""
         rows, cues = sparse.csr_matrix(union_rows), self.cues.transform(inputs)
-        return (sparse.hstack([rows, cues * self.cue_weight], format="csr"),
+        keep = [i for i, n in enumerate(self.cues.feature_names_) if not n.startswith(self.ordinal_skip)]
+        return (sparse.hstack([rows, cues[:, keep] * self.cue_weight], format="csr"),
                 sparse.hstack([rows, cues * self.sourcing_weight], format="csr"))
 
     def sourcing_of(self, X, inputs: list[StrengthInput]) -> list[str]:

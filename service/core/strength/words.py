@@ -13,7 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from service.core.lexicon import LEXICON_DIR, Entry, PhraseMatcher, _read_tsv, normalise, word_tokens
+from service.core.lexicon import (
+    LEXICON_DIR,
+    Entry,
+    PhraseMatcher,
+    _read_tsv,
+    normalise,
+    word_tokens,
+)
 from service.core.vocabulary import LEVELS
 
 MARKERS_FILE = "strength_markers.tsv"

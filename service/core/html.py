@@ -1,6 +1,7 @@
 """HTML page -> main article text + document metadata, with trafilatura (Apache-2.0).
 
-Standalone on purpose (imports nothing from the project) so it can move into the core package.
+``/v1/analyze`` with ``html`` and ``python -m service.batch`` on ``.html`` files or an ``html``
+column use it; the analysis then runs on the extracted ``text``, which offsets index.
 
 Offline by construction: we decode and parse the page ourselves and hand trafilatura an lxml
 tree, never a string (htmldate downloads any *string* that looks like a URL) and never a URL.
