@@ -1,6 +1,8 @@
 """Annotation tools: pre-annotated tasks out to Label Studio / doccano, their exports back in as
 checked corpus rows, and the round trip between the two."""
 import copy
+import os
+import signal
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -10,17 +12,17 @@ import pytest
 from service.core.analysis import analyze
 from service.core.segment import Sentence
 from service.core.vocabulary import LABELS, STANCES
-from training import annotate
-from training.annotate import (
+from training.annotate import cli as annotate
+from training.annotate import export as annotate_export
+from training.annotate.export import export_tasks, overlapping, read_rows
+from training.annotate.formats import (
     ATTR_TYPES,
+    CUE_CHOICES,
     LEVELS,
     SOURCINGS,
     XML_CONFIG,
-    export_tasks,
-    import_export,
-    overlapping,
-    read_rows,
 )
+from training.annotate.importing import import_export
 from training.corpus import validate_text
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -163,7 +165,7 @@ def test_label_studio_config_matches_the_tasks(ls_tasks):
                 continue
             control = controls[r["from_name"]]
             assert r["to_name"] == text_tag.get("name") and control.tag == kinds[r["type"]]
-            per_region = r["from_name"] in annotate.CUE_CHOICES + ("lemma",)
+            per_region = r["from_name"] in CUE_CHOICES + ("lemma",)
             assert (control.get("perRegion") == "true") == per_region
             for value in r["value"].get("choices", []) + r["value"].get("labels", []):
                 assert value in values[r["from_name"]]
@@ -176,7 +178,7 @@ def test_strength_is_exported_when_the_model_gives_it(classifier, rows, monkeypa
             s["strength"] = {"level": "stated", "sourcing": "named"}
         return result
 
-    monkeypatch.setattr(annotate, "analyze", with_strength)
+    monkeypatch.setattr(annotate_export, "analyze", with_strength)
     tasks = export_tasks(rows[2:5], "label-studio", classifier)
     lines = export_tasks(rows[2:5], "doccano", classifier)
     imported, problems = import_export(json.dumps(accept_predictions(tasks)).encode(), "label-studio")
@@ -349,3 +351,25 @@ def test_cli_export(tmp_path, capsys, classifier, monkeypatch):
     code = annotate.main(["export", "--data", str(data), "--format", "doccano", "--out", str(out)])
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert code == 1 and [x["text"] for x in lines] == [r["text"] for r in INPUT[2:4]]
+
+
+def test_an_export_uploads_directly_for_retraining(registry_dir):
+    from service.web import create_app
+
+    app = create_app({"TESTING": True, "LOAD_MODEL": "none", "MODEL_DIR": str(registry_dir), "ADMIN_TOKEN": "t"})
+    c = app.test_client()
+    auth = {"Authorization": "Bearer t"}
+    bad = c.post("/v1/models?format=label-studio&activate=never", data=LS_EXPORT.read_bytes(),
+                 content_type="application/json", headers=auth)
+    assert bad.status_code == 400 and all(p["reason"] for p in bad.get_json()["error"]["problems"])  # its bad tasks
+    rows, problems = import_export(LS_EXPORT.read_bytes(), "label-studio")
+    good = [t for t in json.loads(LS_EXPORT.read_text(encoding="utf-8"))
+            if str(t.get("id")) not in {str(p.get("id")) for p in problems}]
+    resp = c.post("/v1/models?format=label-studio&activate=never", data=json.dumps(good).encode(),
+                  content_type="application/json", headers=auth)
+    assert resp.status_code == 202, resp.get_data(as_text=True)
+    assert resp.get_json()["rows"] == len(rows)
+    job = app.extensions["jobs"].get(resp.get_json()["job"]["id"])
+    os.kill(job.pid, signal.SIGKILL)  # the upload is what is tested here, not a full training
+    assert c.post("/v1/models?format=brat", data=b"x", content_type="application/json",
+                  headers=auth).status_code == 400

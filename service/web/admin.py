@@ -7,16 +7,18 @@ send a correction, within a size cap, a rate limit per client and a cap on store
 from __future__ import annotations
 
 import hmac
+import json
 from functools import wraps
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from service.storage.artifacts import ModelError, verify_model
-from service.web.api import check_text, parse_json_body
+from service.web.api import check_text, parse_json_body, read_body
 from service.web.jobs import Busy
 from service.web.limits import limiter
 from service.web.problems import APIError
 from service.web.schema import FeedbackRequest
+from training.annotate.importing import import_export
 from training.corpus import (
     DEFAULT_TEST,
     MAX_TEXT_CHARS,
@@ -32,6 +34,7 @@ bp = Blueprint("admin", __name__, url_prefix="/v1")
 MAX_CONTEXT_CHARS = 20_000
 MODES = ("extend", "replace")
 ACTIVATE = ("if_better", "always", "never")
+TOOLS = ("label-studio", "doccano")  # ?format= for an annotation tool's export
 
 
 def admin_required(view):
@@ -82,10 +85,10 @@ def _upload() -> tuple[bytes, str, str | None]:
         return file.read(), name, "csv" if name.lower().endswith(".csv") else None
     mimetype = request.mimetype or ""
     if mimetype in ("text/csv", "application/csv"):
-        return request.get_data(), "upload.csv", "csv"
+        return read_body(), "upload.csv", "csv"
     if mimetype in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/json",
                     "text/plain", "application/jsonlines"):
-        return request.get_data(), "upload.jsonl", "jsonl"
+        return read_body(), "upload.jsonl", "jsonl"
     raise APIError(415, "unsupported_media_type",
                    "send JSONL (application/x-ndjson), CSV (text/csv) or a multipart 'file'")
 
@@ -102,7 +105,14 @@ def create_model():
     mode = _option("mode", MODES, "extend")
     activate = _option("activate", ACTIVATE, "if_better")
     include_feedback = _flag("include_feedback")
+    tool = _option("format", ("corpus",) + TOOLS, "corpus")
     data, name, fmt = _upload()
+    if tool != "corpus":  # an annotation tool's export, turned into corpus rows first
+        rows, failed = import_export(data, tool)
+        if failed:
+            raise APIError(400, "invalid_data", f"{len(failed)} task(s) of the {tool} export could not be converted; "
+                                                "nothing was trained", None, {"problems": failed})
+        data, name, fmt = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode(), "upload.jsonl", "jsonl"
     examples, problems = validate_text(data, name, fmt)
     # A sentence of the shipped test split would inflate the if_better comparison.
     problems += [Problem(p.file, p.line, "the same text is in the shipped test split, which is never trained on")
