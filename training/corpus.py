@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service.core.lexicon import SUPPORTED_LANGS, normalise
-from service.core.text import sentence_key
+from service.core.text import sentence_key, text_problem
 from service.core.vocabulary import LABELS, LEVELS, SOURCING
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -111,8 +111,10 @@ def _validate_row(row, name: str, line: int, problems: list[Problem]) -> Example
         problems.append(Problem(name, line, f"field(s) {', '.join(wrong)} must be strings"))
         return None
     text, lang, label = row["text"], row["lang"].strip().lower(), row["label"].strip().lower()
-    if not text.strip():
-        problems.append(Problem(name, line, "empty text"))
+    problem = text_problem(text)
+    if problem:
+        problems.append(Problem(name, line, "empty text" if problem == "empty"
+                                else "text contains unpaired surrogate characters"))
         return None
     if len(text) > MAX_TEXT_CHARS:
         problems.append(Problem(name, line, f"text longer than {MAX_TEXT_CHARS} characters (one sentence expected)"))

@@ -35,9 +35,9 @@ from training.corpus import (
     coverage_problems,
     load_files,
 )
+from training.evaluate_strength import strength_report
 from training.metrics import classification_report
 from training.progress import Status
-from training.evaluate_strength import strength_report
 from training.strength import fit_language as fit_strength
 
 MODEL_NAME = "claim-presentation"

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from service.core.text import text_problem
+
 INPUT_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
                ".html": "html", ".htm": "html"}
 PAGE_COLUMNS = ("title", "author", "date", "site_name", "url")  # kept from a web page's metadata
@@ -241,12 +243,10 @@ def to_article(payload) -> Article:
         raise RecordError("missing text", article_id)
     if not isinstance(text, str):
         raise RecordError(f"text must be a string, got {type(text).__name__}", article_id)
-    if not text.strip():
-        raise RecordError("empty text", article_id)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise RecordError("text contains unpaired surrogate characters", article_id) from None
+    problem = text_problem(text)
+    if problem:
+        raise RecordError("empty text" if problem == "empty" else "text contains unpaired surrogate characters",
+                          article_id)
     lang = payload.get("lang")
     if lang is not None and not isinstance(lang, str):
         raise RecordError(f"lang must be a string, got {type(lang).__name__}", article_id)

@@ -10,6 +10,7 @@ import json
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
+from service.core.text import text_problem
 from service.web import metrics
 from service.web.problems import APIError
 from service.web.schema import (
@@ -67,10 +68,8 @@ def parse_json_body(model: type[BaseModel]) -> BaseModel:
 
 
 def check_text(value: str, field: str) -> None:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise APIError(400, "invalid_field", f"{field} contains unpaired surrogate characters", field) from None
+    if text_problem(value) == "surrogates":
+        raise APIError(400, "invalid_field", f"{field} contains unpaired surrogate characters", field)
 
 
 def budget(chars: int) -> float:
