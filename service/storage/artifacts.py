@@ -9,11 +9,12 @@ import hashlib
 import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import joblib
-
-from service.core.classifier import Classifier
 from service.storage.atomic import atomic_directory
+
+if TYPE_CHECKING:  # the model's code loads only when a model does: the web front never needs it
+    from service.core.classifier import Classifier
 
 ARTIFACT = "model.joblib"
 CARD = "card.json"
@@ -46,6 +47,8 @@ def artifact_bytes(clf: Classifier) -> bytes:
     payload = {"format": 1, "pipelines": clf.pipelines}
     if clf.strength is not None:
         payload["strength"] = clf.strength  # optional: an artifact without it serves labels only
+    import joblib
+
     joblib.dump(payload, buf, compress=3)
     return buf.getvalue()
 
@@ -85,6 +88,10 @@ def load_model(directory: Path) -> Classifier:
     """Load a model folder after checking the artifact against the card's sha256."""
     card = verify_model(directory)
     art_path = Path(directory) / ARTIFACT
+    import joblib
+
+    from service.core.classifier import Classifier
+
     payload = joblib.load(art_path)
     if not isinstance(payload, dict) or payload.get("format") != 1 or "full" not in payload.get("pipelines", {}):
         raise ModelError(f"{art_path}: not a model artifact of this project")

@@ -10,10 +10,13 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from service.core.classifier import Classifier
 from service.storage.artifacts import CARD, ModelError, load_model
 from service.storage.atomic import atomic_write_text, remove_stale_partials
+
+if TYPE_CHECKING:
+    from service.core.classifier import Classifier
 
 ROOT_DEFAULT = Path(__file__).resolve().parents[2] / "models"
 POINTER = "ACTIVE"

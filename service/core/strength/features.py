@@ -16,6 +16,7 @@ from service.core.strength.markers import (
     rule_level,
 )
 from service.core.strength.sourcing import attribution_sourcing, span_sourcing
+from service.core.lexicon import get_lexicon
 from service.core.strength.words import strength_words
 from service.core.vocabulary import LEVELS, SOURCING, STANCES
 
@@ -80,7 +81,9 @@ def strength_features(inp: StrengthInput) -> dict[str, float]:
 
 def candidate_sources(inp: StrengthInput) -> tuple[str, str]:
     """Sources the attribution rules may miss, by class: a fronted framing phrase ("Pour la CGT,
-    ...", "To some, ...") and the main verb's subject ("Certains s'inquiètent ...")."""
+    ...", "To some, ...") and the subject of a main verb of saying or attitude ("Certains
+    s'inquiètent ...": the verbs of ``reporting_verbs.tsv`` by lemma, and the attitude verbs of
+    ``source_words.tsv``, those heading attributed training sentences the rules missed)."""
     words = strength_words(inp.lang)
     tokens, front = inp.found.tokens, "none"
     for k in (1, 2, 3):
@@ -92,7 +95,9 @@ def candidate_sources(inp: StrengthInput) -> tuple[str, str]:
     subject = "none"
     if inp.doc is not None:
         root = next((t for t in inp.doc if t.dep_ == "ROOT"), None)
-        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")), None) if root is not None else None
+        lemma = root.lemma_.lower() if root is not None else ""
+        attitude = words.role(lemma, "attitude_verb") or lemma in get_lexicon(inp.lang).verbs_by_lemma
+        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")), None) if attitude else None
         if subj is not None:
             first, last = min(t.idx for t in subj.subtree), max(t.idx + len(t) for t in subj.subtree)
             subject = span_sourcing(inp.text[first:last], inp.lang, inp.doc, first)
