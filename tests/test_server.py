@@ -3,6 +3,7 @@ a hard deadline, a process that dies, a trainer that outlives its web process.""
 import json
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -71,6 +72,39 @@ def test_liveness_answers_within_a_second_while_every_process_analyses(server):
         t.join()
     assert statuses and set(statuses) <= {200, 503}
     assert max(latencies) < 1.0, latencies
+
+
+def _raw(server: LiveServer, data: bytes, timeout: float = 10) -> bytes:
+    host, port = server.url.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as s:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+    return out
+
+
+def test_a_broken_chunked_body_is_a_json_400(server):
+    reply = _raw(server, b"POST /v1/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                         b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n")
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), reply[:300]
+    assert json.loads(body)["error"]["code"] in ("malformed_body", "bad_request")
+
+
+def test_slow_clients_do_not_block_liveness(server):
+    host, port = server.url.split("//")[1].split(":")
+    slow = [socket.create_connection((host, int(port))) for _ in range(4)]
+    try:
+        for s in slow:
+            s.sendall(b"POST /v1/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never more
+        t0 = time.perf_counter()
+        assert httpx.get(server.url + "/v1/health/live", timeout=10).status_code == 200
+        assert time.perf_counter() - t0 < 1.0
+    finally:
+        for s in slow:
+            s.close()
 
 
 def test_a_frozen_process_is_killed_at_its_deadline_and_replaced(server):
