@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import socket
 import statistics
 import sys
@@ -23,9 +24,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import SEED_ARTICLE, LiveServer  # noqa: E402
 from service.storage.registry import ROOT_DEFAULT  # noqa: E402
-
+from tests.conftest import SEED_ARTICLE, LiveServer  # noqa: E402
 
 SENTENCES = [s.strip() for s in SEED_ARTICLE.replace("\n", " ").split(". ") if s.strip()]
 
@@ -40,6 +40,39 @@ def big_article(i: int, size: int = (1 << 20) - 4096) -> str:
         n += len(line.encode("utf-8"))
         k += 1
     return "".join(out)
+
+
+OUTCOMES = ROOT / "bench" / "out" / "liveness_outcomes.jsonl"
+
+
+def run_clients(url: str, clients: int) -> None:
+    """``clients`` threads posting big articles back to back; each outcome is appended to OUTCOMES."""
+    OUTCOMES.parent.mkdir(parents=True, exist_ok=True)
+    OUTCOMES.write_text("")
+    lock = threading.Lock()
+
+    def client(k: int) -> None:
+        with httpx.Client(timeout=300) as c:
+            for i in range(10**6):
+                body = json.dumps({"text": big_article(k * 1000 + i), "lang": "fr"}, ensure_ascii=False)
+                r = c.post(url + "/v1/analyze", content=body.encode("utf-8"),
+                           headers={"Content-Type": "application/json"})
+                is_json = r.headers.get("content-type", "").startswith("application/json")
+                code = r.json().get("error", {}).get("code", "ok") if is_json else "not-json"
+                with lock, OUTCOMES.open("a") as fh:
+                    fh.write(json.dumps([r.status_code, code]) + "\n")
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def read_outcomes() -> Counter:
+    if not OUTCOMES.exists():
+        return Counter()
+    return Counter(tuple(json.loads(line)) for line in OUTCOMES.read_text().splitlines() if line)
 
 
 def slow_loris(url: str, stop: threading.Event) -> None:
@@ -58,20 +91,11 @@ def main(argv=None) -> int:
     server = LiveServer(ROOT_DEFAULT, workers=2).start()
     stop, outcomes, probes = threading.Event(), Counter(), []
     try:
-        def client(k: int) -> None:
-            with httpx.Client(timeout=300) as c:
-                i = 0
-                while not stop.is_set():
-                    body = json.dumps({"text": big_article(k * 1000 + i), "lang": "fr"}, ensure_ascii=False)
-                    r = c.post(server.url + "/v1/analyze", content=body.encode("utf-8"),
-                               headers={"Content-Type": "application/json"})
-                    code = r.json().get("error", {}).get("code", "ok") if r.headers.get("content-type", "").startswith(
-                        "application/json") else "not-json"
-                    outcomes[(r.status_code, code)] += 1
-                    i += 1
-
-        threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(args.clients)]
-        threads += [threading.Thread(target=slow_loris, args=(server.url, stop), daemon=True) for _ in range(2)]
+        # The clients run in another process, so that this one's probes are not slowed by their work.
+        load = multiprocessing.get_context("spawn").Process(target=run_clients, args=(server.url, args.clients),
+                                                            daemon=True)
+        load.start()
+        threads = [threading.Thread(target=slow_loris, args=(server.url, stop), daemon=True) for _ in range(2)]
         for t in threads:
             t.start()
         time.sleep(2)
@@ -85,6 +109,8 @@ def main(argv=None) -> int:
             probes.append((time.perf_counter() - t0, ok))
             time.sleep(0.2)
         stop.set()
+        load.terminate()
+        outcomes.update(read_outcomes())
     finally:
         server.stop()
     latencies = [t for t, _ in probes]

@@ -114,6 +114,10 @@ def main(argv=None) -> int:
     ap.add_argument("--retire-rss", type=int, default=1536 << 20)
     args = ap.parse_args(argv)
     die_with_parent()
+    try:  # below the web front: with every core analysing, health checks and light requests still get a core
+        os.nice(5)
+    except OSError:
+        pass
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     ctl = socket.socket(fileno=args.control_fd)
