@@ -23,6 +23,17 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
+# Libraries the analysis processes must not load (about 60 MB each, never used to serve).
+NOT_SERVED = ("pandas", "pyarrow", "polars", "dask", "distributed", "matplotlib")
+
+
+class _NotServed:
+    """An import hook that makes ``NOT_SERVED`` look uninstalled (ImportError, nothing in sys.modules)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in NOT_SERVED:
+            raise ModuleNotFoundError(f"{name} is not loaded in the analysis processes", name=name)
+        return None
 
 
 def die_with_parent() -> None:
@@ -114,6 +125,7 @@ def main(argv=None) -> int:
     ap.add_argument("--retire-rss", type=int, default=1536 << 20)
     args = ap.parse_args(argv)
     die_with_parent()
+    sys.meta_path.insert(0, _NotServed())  # scikit-learn imports pandas when it can; serving never needs it
     try:  # below the web front: with every core analysing, health checks and light requests still get a core
         os.nice(5)
     except OSError:
