@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service import html_extract
+from service.core import html as html_extract
 from service.core.html import (
     MAX_BYTES,
     MAX_ELEMENTS,

@@ -151,3 +151,58 @@ def test_month_needs_a_date_column(tmp_path, capsys):
     with pytest.raises(SystemExit):
         report.main([str(run), "--by", "month"])
     assert "--by month derives the month from a 'date' column" in capsys.readouterr().err
+
+
+def test_records_the_batch_skipped_are_reported(tmp_path, capsys):
+    run = _write_run(tmp_path / "run")
+    errors = [{"id": "x9", "source_file": "feed.jsonl", "row": 7, "reason": "text is empty"},
+              {"id": None, "source_file": "feed.jsonl", "row": 12, "reason": "analysis ran longer than 120 s (--article-budget)"}]
+    (run / tables.ERRORS).write_text("".join(__import__("json").dumps(e) + "\n" for e in errors) + "not json\n",
+                                     encoding="utf-8")
+    assert report.main([str(run), "--by", "outlet"]) == 0
+    printed = capsys.readouterr().out
+    assert "3 record(s) the batch skipped are not in the figures" in printed and "skipped.csv" in printed
+    skipped = pd.read_csv(run / "report" / "skipped.csv")
+    assert skipped["row"].tolist()[:2] == [7, 12]
+    assert skipped["reason"].tolist() == ["text is empty", "analysis ran longer than 120 s (--article-budget)",
+                                          "unreadable line 3 of errors.jsonl"]
+    page = (run / "report" / "report.html").read_text(encoding="utf-8")
+    assert "3 record(s) the batch skipped are not in the figures" in page
+    assert "Records the batch skipped" in page and "feed.jsonl" in page and "text is empty" in page
+
+
+def test_no_skipped_records_no_skipped_file(tmp_path, capsys):
+    run = _write_run(tmp_path / "run")
+    assert report.main([str(run)]) == 0
+    assert not (run / "report" / "skipped.csv").exists()
+    assert "record(s) the batch skipped" not in capsys.readouterr().out
+    assert "Records the batch skipped" not in (run / "report" / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"a\")", "+33 6 12", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"])
+def test_report_csv_never_starts_a_cell_with_a_formula(tmp_path, name):
+    articles = [("a1", "en", name, "2025-01-15", [("attributed", name), ("asserted",)])]
+    run = _write_run(tmp_path / "run", articles=articles)
+    assert report.main([str(run), "--by", "outlet"]) == 0
+    for csv_name in ("groups.csv", "sources.csv"):
+        table = pd.read_csv(run / "report" / csv_name, keep_default_na=False)
+        cells = [str(v) for v in table.to_numpy().ravel()]
+        assert "'" + name in cells, (csv_name, cells)
+        assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    groups = pd.read_csv(run / "report" / "groups.csv")
+    assert groups["articles"].tolist() == [1]  # numbers stay numbers
+
+
+def test_report_and_page_share_one_palette():
+    """The report's colours are the page's light-theme colours, read from app.css."""
+    from pathlib import Path
+
+    from service.batch import report_charts
+    from service.core.vocabulary import LABELS, PALETTE, STANCES
+
+    css = (Path(report.__file__).parent.parent / "web" / "static" / "app.css").read_text(encoding="utf-8")
+    light = css[css.index(":root"):css.index("@media (prefers-color-scheme: dark)")]
+    declared = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6})", light))
+    assert {lab: declared[f"{lab}-strong"] for lab in LABELS} == {lab: PALETTE[lab] for lab in LABELS}
+    assert {st: declared[st] for st in STANCES} == {st: PALETTE[st] for st in STANCES}
+    assert report_charts.PALETTE is PALETTE

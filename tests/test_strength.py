@@ -213,3 +213,17 @@ def test_rows_without_strength_fields_train_the_label_only():
     assert model is not None and list(model.ordinal.classes_) == list(LEVELS)
     assert set(model.sourcing.classes_) == {"none", "vague", "named", "identified"}
     assert 0.05 <= model.threshold <= 0.95 and "level_accuracy" in cv
+
+
+@pytest.mark.parametrize("learned, rule, served", [
+    ("identified", "named", "named"),      # "Selon le maire, Hugo Lemaire, ..."
+    ("anonymous", "named", "named"),
+    ("none", "named", "none"),             # the classifier's "author's own claim" stands
+    ("vague", "named", "vague"),
+    ("identified", "anonymous", "identified"),
+    ("identified", None, "identified"),
+])
+def test_a_named_person_found_by_the_rules_wins(learned, rule, served):
+    from service.core.strength.model import named_person_wins
+
+    assert named_person_wins(learned, rule) == served

@@ -22,7 +22,7 @@ from service.core.strength.ordinal import OrdinalLogisticRegression
 from service.core.vocabulary import LEVELS, SOURCING
 
 ORDINAL_C = 1.0
-CUE_WEIGHT = 1.0
+CUE_WEIGHT = 3.0
 SOURCING_C = 4.0
 SOURCING_WEIGHT = 1.0
 SOURCING_ALL = True  # the sourcing classifier learns "none" too (else: attributed claims only)

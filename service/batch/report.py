@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import base64
 import html
-import io
 import json
 import re
 import sys
@@ -23,17 +22,17 @@ from collections import Counter
 from pathlib import Path
 
 from service.batch.inputs import ArchiveError
+from service.batch.report_charts import (
+    MAX_BARS, NONE, chart_shares, chart_sources, chart_trend, chart_unattributed, largest, names)
 from service.batch.report_strength import chart_strength, has_strength, strength_table
-from service.batch.tables import SHARES, read_manifest, read_table, write_file
+from service.batch.tables import ERRORS, SHARES, read_manifest, read_table, write_file
 from service.core.attribution import normalise_source
-from service.core.vocabulary import LABELS, STANCES
+from service.core.vocabulary import STANCES
 
 PROG = "python -m service.batch.report"
-NONE = "(none)"
-MAX_BARS = 40          # groups shown in a bar chart (the CSV files hold them all)
-MAX_PANELS = 12        # groups shown in the sources chart
-COLORS = {"asserted": "#c0392b", "attributed": "#2e86c1", "hedged": "#f39c12", "none": "#bdc3c7",
-          "neutral": "#7f8c8d", "endorsing": "#27ae60", "distancing": "#e67e22", "denial": "#8e44ad"}
+MAX_SKIPPED_SHOWN = 100  # skipped records listed in the page (skipped.csv holds them all)
+SKIPPED_COLUMNS = ("source_file", "row", "id", "reason")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})")
 STRENGTH_NOTE = ("Assertiveness: the mean commitment (0..1) of the claims; sourcing: the share of the claims "
                  "resting on a named person, an identified body, an anonymous or a vague source, or on none "
@@ -151,137 +150,42 @@ def top_sources(df, by: list[str], top: int):
     return pd.DataFrame(rows, columns=columns)
 
 
-# --- charts -------------------------------------------------------------------------------------
-def _plt():
-    import matplotlib
+def skipped_records(root: Path):
+    """The records the batch could not analyse (``errors.jsonl``): source file, row, id, reason.
+    A line that is not a JSON object is listed with its line number rather than dropped."""
+    import pandas as pd
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-    _plt().close(fig)
-    return buf.getvalue()
-
-
-def _names(table, by: list[str]) -> list[str]:
-    cols = by or ["group"]
-    return [" · ".join(str(v) for v in row) for row in table[cols].itertuples(index=False)]
-
-
-def _largest(table, limit: int):
-    """At most ``limit`` groups (those with most articles), in the table's order."""
-    if len(table) <= limit:
-        return table, ""
-    keep = table.nlargest(limit, "articles", keep="first").sort_index()
-    return keep, f" ({limit} largest of {len(table)} groups)"
+    rows = []
+    path = Path(root) / ERRORS
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            rec = None
+        if not isinstance(rec, dict):
+            rec = {"reason": f"unreadable line {n} of {ERRORS}"}
+        rows.append({k: rec.get(k) for k in SKIPPED_COLUMNS})
+    return pd.DataFrame(rows, columns=list(SKIPPED_COLUMNS))
 
 
-def chart_shares(shares, by: list[str]) -> bytes:
-    plt = _plt()
-    table, note = _largest(shares, MAX_BARS)
-    names = _names(table, by)
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.35 * len(table)))
-    left = [0.0] * len(table)
-    for lab in LABELS:
-        values = list(table[f"share_{lab}"])
-        ax.barh(names, values, left=left, color=COLORS[lab], label=lab)
-        left = [a + b for a, b in zip(left, values)]
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("share of sentences")
-    ax.set_title("How claims are presented" + note)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    return _png(fig)
+def csv_bytes(table) -> bytes:
+    """CSV in UTF-8, where text a spreadsheet would run as a formula ("=HYPERLINK(…)", "@SUM(…)",
+    "+33 6…") starts with an apostrophe (OWASP's advice for CSV injection); numbers stay numbers."""
+    safe = table.copy()
+    safe.columns = [_inert(str(c)) for c in safe.columns]
+    for col in safe.columns:
+        safe[col] = [_inert(v) if isinstance(v, str) else v for v in safe[col]]
+    return safe.to_csv(index=False).encode("utf-8")
 
 
-def chart_unattributed(shares, by: list[str]) -> bytes:
-    plt = _plt()
-    table, note = _largest(shares, MAX_BARS)
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.35 * len(table)))
-    values = list(table["share_unattributed_asserted"])
-    ax.barh(_names(table, by), values, color=COLORS["asserted"])
-    for y, v in enumerate(values):
-        ax.text(v, y, f" {v:.1%}", va="center", fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(0, max(values + [0.01]) * 1.2)
-    ax.set_xlabel("share of sentences: asserted, with no source")
-    ax.set_title("Claims stated as fact without a source" + note)
-    return _png(fig)
-
-
-def chart_sources(sources, shares, by: list[str], top: int) -> bytes | None:
-    if sources.empty:
-        return None
-    plt = _plt()
-    from matplotlib.ticker import MaxNLocator
-
-    groups, note = _largest(shares, MAX_PANELS)
-    cols = by or ["group"]
-    panels = [(name, sources.merge(groups.loc[[i], cols], on=cols).head(top))
-              for i, name in zip(groups.index, _names(groups, by))]
-    panels = [(name, t) for name, t in panels if not t.empty]
-    if not panels:
-        return None
-    ncols = 2 if len(panels) > 1 else 1
-    nrows = -(-len(panels) // ncols)
-    height = max(len(t) for _, t in panels)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(7 * ncols, nrows * (1.0 + 0.3 * height)), squeeze=False)
-    for ax, (name, t) in zip(axes.flat, panels):
-        left = [0] * len(t)
-        labels = [s if len(s) <= 38 else s[:37] + "…" for s in t["source"]]
-        for st in STANCES:
-            values = list(t[st])
-            ax.barh(labels, values, left=left, color=COLORS[st], label=st)
-            left = [a + b for a, b in zip(left, values)]
-        ax.invert_yaxis()
-        ax.set_title(name, fontsize=10)
-        ax.tick_params(axis="y", labelsize=8)
-        ax.set_xlabel("claims")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    for ax in list(axes.flat)[len(panels):]:
-        ax.axis("off")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(STANCES), frameon=False, bbox_to_anchor=(0.5, -0.02))
-    fig.suptitle("Most quoted sources, by stance" + note)
-    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
-    return _png(fig)
-
-
-def chart_trend(shares, by: list[str]) -> bytes | None:
-    """Month by month, one line per value of the other grouping key (if any)."""
-    if "month" not in by:
-        return None
-    plt = _plt()
-    others = [c for c in by if c != "month"]
-    months = sorted(set(shares["month"]) - {NONE})
-    if not months:
-        return None
-    lines = [("all", shares)] if not others else [
-        (" · ".join(map(str, k if isinstance(k, tuple) else (k,))), sub)
-        for k, sub in shares.groupby(others, sort=True)]
-    if len(lines) > 10:
-        totals = sorted(lines, key=lambda kv: -kv[1]["articles"].sum())[:10]
-        lines = sorted(totals, key=lambda kv: kv[0])
-    metrics = [("share_asserted", "asserted"), ("share_attributed", "attributed"), ("share_hedged", "hedged"),
-               ("share_unattributed_asserted", "asserted without a source")]
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
-    for ax, (col, title) in zip(axes.flat, metrics):
-        for name, sub in lines:
-            sub = sub[sub["month"] != NONE].sort_values("month")
-            ax.plot([months.index(m) for m in sub["month"]], list(sub[col]), marker="o", label=name)
-        ax.set_title(title, fontsize=10)
-        ax.set_ylim(bottom=0)
-        ax.set_xticks(range(len(months)), months, rotation=45, ha="right", fontsize=8)
-    if len(lines) > 1:
-        axes.flat[0].legend(fontsize=8)
-    fig.suptitle("Shares of sentences, month by month")
-    fig.tight_layout()
-    return _png(fig)
+def _inert(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 # --- page ---------------------------------------------------------------------------------------
@@ -304,8 +208,10 @@ def _img(png: bytes | None, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
 
 
-def render_html(root: Path, by: list[str], shares, sources, charts: dict[str, bytes | None]) -> str:
+def render_html(root: Path, by: list[str], shares, sources, charts: dict[str, bytes | None],
+                skipped=None) -> str:
     manifest = read_manifest(root)
+    n_skipped = 0 if skipped is None else len(skipped)
     percent = {c for c in shares.columns if c.startswith(("share_", "sourcing_"))}
     title = "Framing report" + (f" by {' and '.join(by)}" if by else "")
     parts = [
@@ -320,7 +226,9 @@ def render_html(root: Path, by: list[str], shares, sources, charts: dict[str, by
         f'<p class="note">{int(shares["articles"].sum())} articles, {int(shares["sentences"].sum())} sentences '
         f"in {len(shares)} group(s), from {html.escape(str(root))}"
         + (f"; model {html.escape(str(manifest['model_version']))}" if manifest.get("model_version") else "")
-        + ". Shares are pooled over the sentences of each group.</p>",
+        + ". Shares are pooled over the sentences of each group."
+        + (f" {n_skipped} record(s) the batch skipped are not in the figures (listed at the end)." if n_skipped else "")
+        + "</p>",
         "<h2>How claims are presented</h2>",
         '<p class="note">Share of sentences stating a claim as fact (asserted), reporting it from a source '
         "(attributed), hedging it, or making no claim (none).</p>",
@@ -338,8 +246,15 @@ def render_html(root: Path, by: list[str], shares, sources, charts: dict[str, by
               "<h2>Most quoted sources</h2>",
               '<p class="note">Claims attributed to each source, by the stance of the reporting verb.</p>',
               _img(charts.get("sources"), "most quoted sources per group"),
-              _table_html(sources, set()) if not sources.empty else "<p>No attributed source was found.</p>",
-              "</body></html>"]
+              _table_html(sources, set()) if not sources.empty else "<p>No attributed source was found.</p>"]
+    if n_skipped:
+        shown = skipped.head(MAX_SKIPPED_SHOWN)
+        parts += ["<h2>Records the batch skipped</h2>",
+                  f'<p class="note">{n_skipped} record(s) of the input could not be analysed (errors.jsonl of the run)'
+                  + (f"; the first {len(shown)} are shown, all are in skipped.csv" if len(shown) < n_skipped
+                     else "; also in skipped.csv") + ".</p>",
+                  _table_html(shown, set())]
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
@@ -354,21 +269,23 @@ def make_report(root: Path, by: list[str], out: Path, top: int = 10) -> dict[str
     if has_strength(df):  # assertiveness and sourcing shares, with bootstrap intervals
         cols = by or ["group"]
         shares = shares.merge(strength_table((dict(zip(cols, k)), sub) for k, sub in _groups(df, by)), on=cols)
-        table, note = _largest(shares, MAX_BARS)
-        charts["strength"] = chart_strength(table, _names(table, by), note)
+        table, note = largest(shares, MAX_BARS)
+        charts["strength"] = chart_strength(table, names(table, by), note)
     trend = chart_trend(shares, by)
     if trend is not None:
         charts["trend"] = trend
+    skipped = skipped_records(root)
     written = {}
-    for name, table in (("groups", shares), ("sources", sources)):
-        written[name] = out / f"{name}.csv"
-        write_file(written[name], table.to_csv(index=False).encode("utf-8"))
+    for name, table in (("groups", shares), ("sources", sources), ("skipped", skipped)):
+        if name != "skipped" or len(table):
+            written[name] = out / f"{name}.csv"
+            write_file(written[name], csv_bytes(table))
     for name, png in charts.items():
         if png is not None:
             written[f"{name}_png"] = out / f"{name}.png"
             write_file(written[f"{name}_png"], png)
     written["html"] = out / "report.html"
-    write_file(written["html"], render_html(root, by, shares, sources, charts).encode("utf-8"))
+    write_file(written["html"], render_html(root, by, shares, sources, charts, skipped).encode("utf-8"))
     return written
 
 
@@ -391,6 +308,9 @@ def main(argv=None) -> int:
     except OSError as exc:
         ap.error(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
     print(f"report written to {out}: " + ", ".join(p.name for p in written.values()))
+    if "skipped" in written:
+        print(f"{len(skipped_records(Path(args.dir)))} record(s) the batch skipped are not in the figures: "
+              f"see {written['skipped']}")
     return 0
 
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from service.core.vocabulary import SOURCING
+from service.core.vocabulary import SOURCING, SOURCING_PALETTE
 
 BOOTSTRAP = 1000
 SEED = 20261125
-SOURCING_COLORS = {"named": "#1b5e20", "identified": "#66bb6a", "anonymous": "#ffb74d", "vague": "#e53935",
-                   "none": "#b0bec5"}
 
 
 def has_strength(df) -> bool:
@@ -56,9 +54,9 @@ def strength_table(groups):
 
 def chart_strength(table, names: list[str], title_note: str = "") -> bytes:
     """Assertiveness with its interval (left), sourcing shares stacked (right), one row per group."""
-    from service.batch.report import _plt, _png
+    from service.batch.report_charts import png_bytes, pyplot
 
-    plt = _plt()
+    plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 1.4 + 0.38 * len(table)), sharey=True)
     y = np.arange(len(table))
     value = table["assertiveness"].to_numpy()
@@ -72,7 +70,7 @@ def chart_strength(table, names: list[str], title_note: str = "") -> bytes:
     start = np.zeros(len(table))
     for cls in SOURCING:
         share = table[f"sourcing_{cls}"].to_numpy()
-        right.barh(y, share, left=start, color=SOURCING_COLORS[cls], label=cls)
+        right.barh(y, share, left=start, color=SOURCING_PALETTE[cls], label=cls)
         start += share
     right.set_xlim(0, 1)
     right.set_xlabel("share of the claims")
@@ -80,4 +78,4 @@ def chart_strength(table, names: list[str], title_note: str = "") -> bytes:
     right.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     fig.suptitle("How strongly claims are made" + title_note)
     fig.tight_layout()
-    return _png(fig)
+    return png_bytes(fig)

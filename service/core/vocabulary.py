@@ -24,3 +24,12 @@ JOB_STATES = ("queued", "running", "training", "succeeded", "failed")
 LEVELS = ("doubted", "possible", "probable", "stated", "emphatic")
 # How identifiable the claim's source is, most identifiable first; ``none``: the author's own.
 SOURCING = ("named", "identified", "anonymous", "vague", "none")
+
+# One palette for the page and the batch report: the page's light-theme colours
+# (service/web/static/app.css, ``--<label>-strong`` and the stance variables; a test keeps
+# them equal), chosen for contrast on white.
+PALETTE = {"asserted": "#0b5394", "attributed": "#8a4a00", "hedged": "#86307a", "none": "#5a5a5a",
+           "neutral": "#4d4d4d", "endorsing": "#1d6b3a", "distancing": "#9a4d00", "denial": "#a4161a"}
+# The report's sourcing bars, most identifiable (dark green) to none (grey).
+SOURCING_PALETTE = {"named": "#1b5e20", "identified": "#66bb6a", "anonymous": "#ffb74d", "vague": "#e53935",
+                    "none": "#b0bec5"}

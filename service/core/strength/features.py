@@ -28,6 +28,7 @@ STRENGTH_FEATURES = (
     "condition_clause", "question", "quote_whole", "main_attribution", "attributions",
     *[f"src_main_{cls}" for cls in SOURCING], *[f"src_any_{cls}" for cls in SOURCING],
     *[f"src_front_{cls}" for cls in SOURCING], *[f"src_subject_{cls}" for cls in SOURCING],
+    "src_agentless_report",
 )
 
 
@@ -73,17 +74,20 @@ def strength_features(inp: StrengthInput) -> dict[str, float]:
     f[f"src_main_{main[0] if main else 'none'}"] = 1.0
     for cls in sourcing or ["none"]:
         f[f"src_any_{cls}"] = 1.0
-    front, subject = candidate_sources(inp)
+    front, subject, agentless = candidate_sources(inp)
     f[f"src_front_{front}"] = 1.0
     f[f"src_subject_{subject}"] = 1.0
+    f["src_agentless_report"] = float(agentless)
     return f
 
 
-def candidate_sources(inp: StrengthInput) -> tuple[str, str]:
-    """Sources the attribution rules may miss, by class: a fronted framing phrase ("Pour la CGT,
-    ...", "To some, ...") and the subject of a main verb of saying or attitude ("Certains
-    s'inquiètent ...": the verbs of ``reporting_verbs.tsv`` by lemma, and the attitude verbs of
-    ``source_words.tsv``, those heading attributed training sentences the rules missed)."""
+def candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
+    """Sources the attribution rules may miss: the class of a fronted framing phrase ("Pour la
+    CGT, ...", "To some, ..."), the class of the subject of a main verb of saying or attitude
+    ("Certains s'inquiètent ...": the verbs of ``reporting_verbs.tsv`` by lemma, and the attitude
+    verbs of ``source_words.tsv``, those heading attributed training sentences the rules missed),
+    and whether that verb is an agentless passive ("it is believed that", "il a été annoncé que",
+    "is considered": the guide's vague passive reports)."""
     words = strength_words(inp.lang)
     tokens, front = inp.found.tokens, "none"
     for k in (1, 2, 3):
@@ -92,16 +96,18 @@ def candidate_sources(inp: StrengthInput) -> tuple[str, str]:
             if 0 < comma - tokens[k][1] <= 80:
                 front = span_sourcing(inp.text[tokens[k][1]:comma], inp.lang, inp.doc, tokens[k][1])
             break
-    subject = "none"
+    subject, agentless = "none", False
     if inp.doc is not None:
         root = next((t for t in inp.doc if t.dep_ == "ROOT"), None)
         lemma = root.lemma_.lower() if root is not None else ""
         attitude = words.role(lemma, "attitude_verb") or lemma in get_lexicon(inp.lang).verbs_by_lemma
         subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")), None) if attitude else None
+        deps = {c.dep_ for c in root.children} if attitude else set()
+        agentless = bool(deps & {"auxpass", "aux:pass"}) and not deps & {"agent", "obl:agent"}
         if subj is not None:
             first, last = min(t.idx for t in subj.subtree), max(t.idx + len(t) for t in subj.subtree)
             subject = span_sourcing(inp.text[first:last], inp.lang, inp.doc, first)
-    return front, subject
+    return front, subject, agentless
 
 
 class StrengthCues(TransformerMixin, BaseEstimator):

@@ -2,8 +2,10 @@
 
 A marker is a cue with a level (hedges, boosters, reporting verbs and the French conditional
 from the cue lexicons, plus the strength-only markers) and a scope: ``main`` (the main claim),
-``content`` (the content of a main-clause attribution: "Officials said the toll *could* rise")
-or ``sub`` (a subordinate clause, which does not change the main claim's level).
+``content`` (the content of a main-clause attribution: "Officials said the toll *could* rise"),
+``adjunct`` (a gerund or participle clause: "…, en *prétextant* que …", "…, *claiming* that …")
+or ``sub`` (another subordinate clause). Neither of the last two changes the main claim's level;
+adjuncts are kept apart because the parse finds them reliably, unlike some other subordinates.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from service.core.vocabulary import LEVELS
 STATED = LEVELS.index("stated")
 CONDITIONAL_LEVEL = "possible"  # the rumour conditional: "Le club aurait transmis une offre"
 NEGATED_DENIAL_LEVEL = "possible"  # "n'a pas exclu que", "did not rule out"
-SCOPES = ("main", "content", "sub")
+SCOPES = ("main", "content", "sub", "adjunct")
 KINDS = ("hedge", "booster", "conditional", "marker", "reporting_verb")
 
 
@@ -62,7 +64,9 @@ def find_markers(inp: StrengthInput) -> list[Marker]:
     def scope(main: bool, start: int) -> str:
         if main:
             return "main"
-        return "content" if any(s <= start < e for s, e in contents) else "sub"
+        if any(s <= start < e for s, e in contents):
+            return "content"
+        return "adjunct" if _adjunct(inp.doc, start) else "sub"
 
     out, taken = [], set()
     for c in inp.found.cues:
@@ -85,6 +89,19 @@ def find_markers(inp: StrengthInput) -> list[Marker]:
             out.append(Marker(inp.text[m.start:m.end], m.start, m.end, "marker", m.entry.strength, scope(main, m.start)))
     out.sort(key=lambda m: (m.start, m.end))
     return out
+
+
+def _adjunct(doc, char: int) -> bool:
+    """A gerund or participle heading an adverbial clause ("en prétextant", "claiming")."""
+    if doc is None:
+        return False
+    sp = doc.char_span(char, char + 1, alignment_mode="expand")
+    if sp is None or not len(sp):
+        return False
+    tok = sp[0]
+    if "Part" in tok.morph.get("VerbForm") and tok.i > 0 and doc[tok.i - 1].lower_ == "en":
+        return True  # French gerund
+    return tok.tag_ in ("VBG", "VBN") and tok.dep_ == "advcl"
 
 
 def _main_at(doc, char: int) -> bool:

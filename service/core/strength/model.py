@@ -65,13 +65,16 @@ class LanguageStrength:
                 sparse.hstack([rows, cues * self.sourcing_weight], format="csr"))
 
     def sourcing_of(self, X, inputs: list[StrengthInput]) -> list[str]:
-        if self.sourcing is not None:
-            return [str(c) for c in self.sourcing.predict(X)]
+        """The classifier's class, except that a person the attribution rules name wins over its
+        ``identified`` or ``anonymous`` (see ``named_person_wins``); no classifier: the rule
+        class of the main attribution."""
+        learned = [str(c) for c in self.sourcing.predict(X)] if self.sourcing is not None else [None] * len(inputs)
         out = []
-        for inp in inputs:  # no sourcing model: the rule class of the main attribution
+        for inp, cls in zip(inputs, learned):
             _, _, classes = sentence_evidence(inp)
             main = [c for a, c in zip(inp.attributions, classes) if a.get("main_clause")]
-            out.append(main[0] if main else "vague")
+            rule = main[0] if main else None
+            out.append(named_person_wins(cls, rule) if cls is not None else rule or "vague")
         return out
 
 
@@ -106,6 +109,13 @@ class StrengthModels:
                 out[i] = SentenceStrength(label, float(score), str(level), source,
                                           explaining(markers, inp), classes)
         return out
+
+
+def named_person_wins(learned: str, rule: str | None) -> str:
+    """A named person found by the rules makes the sourcing ``named`` when the classifier only
+    saw a body or an unnamed source: "Selon le maire, Hugo Lemaire, ..." (the n-grams read "le
+    maire"; the apposed name is what makes the source checkable)."""
+    return "named" if rule == "named" and learned in ("identified", "anonymous") else learned
 
 
 def level_index(levels) -> np.ndarray:
