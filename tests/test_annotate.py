@@ -67,8 +67,12 @@ def expected(classifier, rows):
     out = []
     for r in rows:
         [s] = analyze(classifier, r["text"], r["lang"], [Sentence(r["text"], 0, len(r["text"]))])["sentences"]
+        strength = s.get("strength") or {}  # level and sourcing of a claim, when the model gives them
         out.append({"text": r["text"], "lang": r["lang"], "label": s["label"],
-                    **{k: r[k] for k in ("id", "note") if k in r}, "attributions": s["attributions"]})
+                    **{k: r[k] for k in ("id", "note") if k in r},
+                    **{k: strength[k] for k in ("level", "sourcing") if strength.get(k) and s["label"] != "none"},
+                    # the tools keep spans, cue lemma, stance and clause; a span's sourcing is the rules' again
+                    "attributions": [{k: v for k, v in a.items() if k != "sourcing"} for a in s["attributions"]]})
     return out
 
 
@@ -132,10 +136,11 @@ def test_label_studio_tasks_are_valid(ls_tasks, rows):
     assert ls_tasks[4]["data"] == {"text": "Where is the money?", "lang": "en"}  # lang detected
 
 
-def test_doccano_lines_are_valid(doccano_lines, rows):
-    for line, row in zip(doccano_lines, rows):
+def test_doccano_lines_are_valid(doccano_lines, rows, expected):
+    for line, row, want in zip(doccano_lines, rows, expected):
         assert line["text"] == row["text"] and line["lang"] == row["lang"]
-        assert line["cats"][0] in LABELS and len(line["cats"]) == 1  # no strength from today's model
+        strength = [f"{k}:{want[k]}" for k in ("level", "sourcing") if k in want]
+        assert line["cats"] == [want["label"], *strength] and line["cats"][0] in LABELS
         for start, end, label in line["entities"]:
             assert label in ("Source", "Cue", "Content") and 0 <= start < end <= len(line["text"])
         for a in line["model_attributions"]:

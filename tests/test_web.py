@@ -25,7 +25,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 # The README's screenshot is refreshed only on request (UPDATE_SCREENSHOT=1), so a test run never
 # leaves a changed binary in the work tree; otherwise the screenshot goes to a temporary file.
 SCREENSHOT = ROOT / "docs" / "screenshot.png" if os.environ.get("UPDATE_SCREENSHOT") else None
-ASSETS = ("/", "/static/app.js", "/static/app.css")
+SCRIPTS = ("/static/dom.js", "/static/exports.js", "/static/panels.js", "/static/app.js")  # in load order
+ASSETS = ("/", *SCRIPTS, "/static/app.css")
 EXTERNAL_URL = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", re.IGNORECASE)
 
 
@@ -85,7 +86,7 @@ def test_index_page_has_labelled_form(client):
     assert page.by_id("status")[1].get("role") == "status"
     scripts = [a["src"] for t, a in page.tags if t == "script"]
     sheets = [a["href"] for t, a in page.tags if t == "link" and a.get("rel") == "stylesheet"]
-    assert scripts == ["/static/app.js"] and sheets == ["/static/app.css"]
+    assert scripts == list(SCRIPTS) and sheets == ["/static/app.css"]
     # The browser is told to load nothing from elsewhere either.
     csp = resp.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "connect-src 'self'" in csp and "script-src 'self'" in csp
@@ -115,8 +116,9 @@ def test_assets_are_local(client, path):
                     assert value.startswith(("/", "#", "data:")) and not value.startswith("//"), (tag, key, value)
 
 
-def test_script_never_writes_html():
-    js = (ROOT / "service" / "web" / "static" / "app.js").read_text(encoding="utf-8")
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_script_never_writes_html(script):
+    js = (ROOT / "service" / "web" / script.lstrip("/")).read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
         assert sink not in js, sink
 

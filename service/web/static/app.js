@@ -7,14 +7,6 @@
 (function () {
   "use strict";
 
-  var LABELS = ["asserted", "attributed", "hedged", "none"];
-  var STANCES = ["neutral", "endorsing", "distancing", "denial"];
-  var STANCE_MARK = { neutral: "=", endorsing: "+", distancing: "~", denial: "\u00d7" };
-  var CUE_NAMES = {
-    reporting_verb: "reporting verb", according_to: "according to / selon", unnamed_source: "unnamed source",
-    hedge: "hedge", booster: "booster", conditional: "conditional verb", quote: "quotation",
-    question: "question", furniture: "page furniture"
-  };
   var ERROR_TITLES = {
     400: "The text was refused", 413: "The text is too long", 415: "The request was refused",
     422: "Unsupported language", 429: "Too many requests", 503: "The service is not ready"
@@ -27,49 +19,11 @@
   var state = null; // {text, lang, data, toUnit, sentEls, picked, mentionSource, sentenceSources}
   var tipNode = null; // the sentence the tooltip describes
 
-  /* ---- small helpers ------------------------------------------------------------------------ */
-
-  // el("span", {class: "x", title: "y"}, child, "text", ...): text children become text nodes.
-  function el(tag, attrs) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (key) {
-        var value = attrs[key];
-        if (value === null || value === undefined || value === false) return;
-        if (key === "class") node.className = value;
-        else node.setAttribute(key, value === true ? "" : String(value));
-      });
-    }
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined) continue;
-      node.append(child);
-    }
-    return node;
-  }
-
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-
-  function pct(x) { return Math.round((Number(x) || 0) * 100) + "%"; }
-
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
-
-  // Only known names become class names; anything else maps to a fixed fallback.
-  function safeKey(value, allowed, fallback) { return allowed.indexOf(value) >= 0 ? value : fallback; }
+  var F = window.Framing;  // dom.js, exports.js, panels.js
+  var LABELS = F.LABELS, STANCES = F.STANCES, STANCE_MARK = F.STANCE_MARK, CUE_NAMES = F.CUE_NAMES;
+  var el = F.el, clear = F.clear, pct = F.pct, plural = F.plural, safeKey = F.safeKey, offsetMapper = F.offsetMapper;
 
   function cueKey(type) { return Object.prototype.hasOwnProperty.call(CUE_NAMES, type) ? type : "other"; }
-
-  // Code-point offset -> UTF-16 offset in `text` (identity when the text has no astral characters).
-  function offsetMapper(text) {
-    if (!/[\uD800-\uDFFF]/.test(text)) {
-      return function (i) { return Math.max(0, Math.min(i | 0, text.length)); };
-    }
-    var map = [];
-    var unit = 0;
-    for (var ch of text) { map.push(unit); unit += ch.length; }
-    map.push(unit);
-    return function (i) { return map[Math.max(0, Math.min(i | 0, map.length - 1))]; };
-  }
 
   function setStatus(message) { statusEl.textContent = message; }
 
@@ -172,7 +126,7 @@
     state = { text: text, lang: lang, data: data, toUnit: toUnit, sentEls: [], picked: null,
               mentionSource: mentionIndex(sources), sentenceSources: sentenceIndex(sources) };
     renderMeta(data);
-    renderSummary(data);
+    F.renderSummary(data, focusSentence);
     renderArticle(text, data, toUnit);
     renderSources(sources);
     results.hidden = false;
@@ -215,50 +169,6 @@
     $("meta").textContent = "Language: " + languageName(data.lang) + (data.detected ? ", detected automatically" : "") +
       " \u00b7 " + plural(data.sentences.length, "sentence", "sentences") +
       " \u00b7 model " + (model.name || "?") + " " + (model.version || "");
-  }
-
-  function renderSummary(data) {
-    var summary = data.summary;
-    var counts = summary.counts || {};
-    var shares = summary.shares || {};
-    var bar = $("bar");
-    var shareList = $("shares");
-    clear(bar);
-    clear(shareList);
-    var spoken = [];
-    LABELS.forEach(function (label) {
-      var share = Number(shares[label]) || 0;
-      var count = counts[label] || 0;
-      spoken.push(label + " " + pct(share));
-      if (share > 0) {
-        var seg = el("span", { class: "seg lab-" + label, title: label + ": " + pct(share) });
-        seg.style.width = (share * 100) + "%";
-        bar.append(seg);
-      }
-      shareList.append(el("li", { "data-label": label },
-        el("span", { class: "key lab-" + label, "aria-hidden": "true" }),
-        el("span", null, label + " ", el("strong", null, pct(share)), " (" + count + ")")));
-    });
-    bar.setAttribute("aria-label", "Share of sentences: " + spoken.join(", "));
-    var n = summary.sentences || data.sentences.length;
-    var unattributed = Number(shares.unattributed_asserted) || 0;
-    $("unattributed").textContent = "Stated as fact with no source: " + pct(unattributed) + " of the sentences (" +
-      Math.round(unattributed * n) + " of " + n + ").";
-    var facts = $("facts");
-    clear(facts);
-    (summary.claims_as_fact || []).forEach(function (fact) {
-      var link = el("a", { href: "#s-" + fact.index, "data-index": fact.index }, fact.text);
-      link.addEventListener("click", function (event) {
-        event.preventDefault();
-        focusSentence(fact.index, true);
-      });
-      var note = fact.level ? fact.level + ", commitment " + Number(fact.commitment).toFixed(2) : "asserted " + pct(fact.score);
-      facts.append(el("li", null, link, " ", el("span", { class: "score" }, "(" + note + ")")));
-    });
-    if (!facts.firstChild) facts.append(el("li", null, "None: every claim stated as fact has a source."));
-    var strong = summary.assertiveness;
-    $("unattributed").textContent += strong && strong.mean !== null ? " Assertiveness (mean commitment of the " +
-      plural(strong.claims, "claim", "claims") + "): " + Number(strong.mean).toFixed(2) + "." : "";
   }
 
   function renderArticle(text, data, toUnit) {
@@ -439,43 +349,12 @@
 
   /* ---- tooltip ------------------------------------------------------------------------------ */
 
-  function fillTip(node) {
-    var i = Number(node.getAttribute("data-index"));
-    var s = state.data.sentences[i];
-    clear(tip);
-    tip.append(el("p", null, el("strong", null, "Sentence " + (i + 1) + ": " + s.label)));
-    var table = el("table");
-    LABELS.forEach(function (label) {
-      var score = Number((s.scores || {})[label]) || 0;
-      var fill = el("span");
-      fill.style.width = Math.round(score * 100) + "%";
-      table.append(el("tr", { class: label === s.label ? "best" : null },
-        el("td", null, label), el("td", { class: "num" }, pct(score)),
-        el("td", null, el("span", { class: "meter", "aria-hidden": "true" }, fill))));
-    });
-    tip.append(table);
-    if (s.strength && s.strength.level) {
-      tip.append(el("p", null, "Strength: " + s.strength.level + " (commitment " + s.strength.commitment.toFixed(2) +
-        "), sourcing: " + s.strength.sourcing));
-    }
-    var items = [];
-    (s.cues || []).forEach(function (c) {
-      items.push("\u201c" + c.text + "\u201d: " + (CUE_NAMES[c.type] || c.type) + (c.stance ? " (" + c.stance + ")" : ""));
-    });
-    (s.attributions || []).forEach(function (a) {
-      if (a.source) items.push("source: " + a.source.text + (a.stance ? " (" + a.stance + ")" : "") +
-                               (a.sourcing ? ", " + a.sourcing : ""));
-    });
-    if (items.length) {
-      var ul = el("ul");
-      items.forEach(function (t) { ul.append(el("li", null, t)); });
-      tip.append(ul);
-    }
-  }
-
   function showTip(node) {
     if (!state) return;
-    if (node !== tipNode || tip.hidden) fillTip(node);
+    if (node !== tipNode || tip.hidden) {
+      var i = Number(node.getAttribute("data-index"));
+      F.fillTip(tip, state.data.sentences[i], i);
+    }
     tipNode = node;
     tip.hidden = false;
     var rects = node.getClientRects();
@@ -498,62 +377,14 @@
     return a && a.classList && a.classList.contains("sent") && article.contains(a) ? a : null;
   }
 
-  /* ---- exports ------------------------------------------------------------------------------ */
-
-  function stamp() {
-    var d = new Date();
-    var two = function (x) { return (x < 10 ? "0" : "") + x; };
-    return d.getFullYear() + two(d.getMonth() + 1) + two(d.getDate()) + "-" + two(d.getHours()) + two(d.getMinutes()) + two(d.getSeconds());
-  }
-
-  function download(name, type, content) {
-    var url = URL.createObjectURL(new Blob([content], { type: type }));
-    var link = el("a", { href: url, download: name, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(function () { URL.revokeObjectURL(url); }, 5000);
-    setStatus("Saved " + name + ".");
-  }
+  /* ---- exports (exports.js builds the files) ----------------------------------------------- */
 
   function exportJSON() {
-    if (!state) return;
-    // The API answer, preceded by the text its offsets index.
-    var out = Object.assign({ text: state.text }, state.data);
-    download("analysis-" + stamp() + ".json", "application/json", JSON.stringify(out, null, 2) + "\n");
-  }
-
-  // A CSV field; text that a spreadsheet would run as a formula gets a leading apostrophe.
-  function csvText(value) {
-    var s = value === null || value === undefined ? "" : String(value);
-    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
-    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-  }
-
-  function csvRows() {
-    var header = ["index", "start", "end", "label", "score_asserted", "score_attributed", "score_hedged", "score_none",
-                  "cues", "sources", "stances", "level", "commitment", "sourcing", "text"];
-    var rows = [header.join(",")];
-    state.data.sentences.forEach(function (s) {
-      var scores = s.scores || {};
-      var cues = (s.cues || []).map(function (c) { return c.type + ": " + c.text; }).join("; ");
-      var atts = s.attributions || [];
-      var sources = atts.map(function (a) { return a.source ? a.source.text : "(unnamed)"; }).join("; ");
-      var stances = atts.map(function (a) { return a.stance || ""; }).join("; ");
-      var strength = s.strength || {};
-      rows.push([s.index, s.start, s.end, csvText(s.label),
-                 scores.asserted, scores.attributed, scores.hedged, scores.none,
-                 csvText(cues), csvText(sources), csvText(stances), csvText(strength.level),
-                 strength.commitment === null || strength.commitment === undefined ? "" : strength.commitment,
-                 csvText(strength.sourcing), csvText(s.text)].join(","));
-    });
-    return rows.join("\r\n") + "\r\n";
+    if (state) setStatus("Saved " + F.download(F.exportJSON(state.text, state.data)) + ".");
   }
 
   function exportCSV() {
-    if (!state) return;
-    // The byte-order mark lets spreadsheet programs read the accents as UTF-8.
-    download("analysis-" + stamp() + ".csv", "text/csv;charset=utf-8", "\ufeff" + csvRows());
+    if (state) setStatus("Saved " + F.download(F.exportCSV(state.data)) + ".");
   }
 
   /* ---- wiring ------------------------------------------------------------------------------- */
