@@ -177,3 +177,22 @@ def test_finished_job_records_are_pruned_to_the_newest(tmp_path):
     assert sorted(p.name for p in runner.work_dir.glob("*.job.json")) == [
         "job4.job.json", "job5.job.json", "job6.job.json", "live.job.json"]
     assert runner.get("job1") is None and runner.get("job6").finished == 2006.0 and runner.get("live").state == "training"
+
+
+def test_a_job_keeps_its_trainer_pid_while_the_record_has_none(tmp_path):
+    """The web process writes the job record before the trainer starts (pid null); reading that
+    record must not forget the pid the web process got from Popen (it kills and checks with it)."""
+    import json as _json
+
+    from service.web.jobs import Job, JobRunner
+
+    runner = JobRunner(tmp_path)
+    job = Job(id="abc123", state="running", options={})
+    job.pid = 4242
+    record = tmp_path / "record.json"
+    record.write_text(_json.dumps({"state": "running", "pid": None, "progress": {"done": 1, "total": 4}}))
+    runner._read_status(job, record)
+    assert job.pid == 4242 and job.progress == {"done": 1, "total": 4}
+    record.write_text(_json.dumps({"state": "training", "pid": 5151}))
+    runner._read_status(job, record)
+    assert job.pid == 5151 and job.state == "training"

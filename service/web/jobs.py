@@ -160,7 +160,7 @@ class JobRunner:
         except (OSError, json.JSONDecodeError):
             return
         for key in ("progress", "errors", "version", "activated", "reason", "metrics", "pid", "finished"):
-            if key in status:
+            if key in status and not (key == "pid" and status[key] is None):  # the record before the trainer writes it
                 setattr(job, key, status[key])
         if status.get("state") in ("training", *FINAL):
             job.state = status["state"]
