@@ -73,12 +73,8 @@ def load_worker_model(directory: str | Path) -> None:
     if _MODEL is not None and _MODEL_PATH == str(directory):
         return
     try:
-        from service.core.nlp import get_nlp
-
         clf = load_model(Path(directory))
-        for lang in clf.languages:
-            get_nlp(lang)
-            clf.predict(["Warm-up sentence."], lang)
+        clf.warm_up()
         _MODEL, _MODEL_PATH, _LOAD_ERROR = clf, str(directory), None
     except Exception as exc:  # a broken artifact can raise anything
         _MODEL, _MODEL_PATH = None, None

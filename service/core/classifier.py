@@ -134,3 +134,13 @@ class Classifier:
         if not self.has_strength(lang):
             return [None] * len(preds)
         return self.strength.predict(lang, scored.features, inputs, [p.label for p in preds])
+
+    def warm_up(self) -> None:
+        """Load each language's spaCy pipeline and run one sentence through every stage (label,
+        strength), so that the first request does not pay for it; the server and the batch
+        workers call this after loading a model."""
+        from service.core.nlp import get_nlp
+
+        for lang in self.languages:
+            get_nlp(lang)
+            self.predict(["Warm-up sentence."], lang, strength=True)

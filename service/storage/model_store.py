@@ -85,8 +85,7 @@ class ModelStore:
         try:
             clf = load_model(self.registry.path(version))
             if self.warm_up:
-                for lang in clf.languages:
-                    clf.predict(["Warm-up sentence."], lang)
+                clf.warm_up()
         except Exception as exc:  # a broken pickle can raise anything
             self._refused.add(version)
             self._error = f"refused model version {version}: {self._public(exc)}"

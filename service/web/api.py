@@ -12,13 +12,13 @@ from pydantic import BaseModel, ValidationError
 
 from service.core.text import text_problem
 from service.web import metrics
+from service.web.openapi import openapi_document
 from service.web.problems import APIError
 from service.web.schema import (
     MAX_SENTENCE_CHARS,
     MAX_SENTENCES_PER_SCORE,
     AnalyzeRequest,
     ScoreRequest,
-    openapi_document,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/v1")

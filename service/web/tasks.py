@@ -104,7 +104,7 @@ def score_task(clf: Classifier, payload: dict, deadline: Deadline) -> dict:
     if not fast:  # warms the parse cache within the budget (longer sentences are not parsed)
         parse([s for s in sentences if len(s) <= PARSE_LIMIT], lang, deadline=deadline)
     deadline.check()
-    preds = clf.predict(sentences, lang, fast=fast)
+    preds = clf.predict(sentences, lang, fast=fast, strength=True)
     return {"lang": lang, "model": {"name": clf.name, "version": clf.version}, "results": [p.to_json() for p in preds]}
 
 
