@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from service.core.lean import lean_checks, transform
 from service.core.vocabulary import LABELS
 
 CHUNK = 1024
@@ -98,7 +99,8 @@ class Classifier:
     @staticmethod
     def features(pipe, sentences: list[str]):
         """The rows of the pipeline's feature step (what its classifier, and the strength models, read)."""
-        rows = [pipe[:-1].transform(sentences[i:i + CHUNK]) for i in range(0, len(sentences), CHUNK)]
+        with lean_checks():
+            rows = [transform(pipe[:-1], sentences[i:i + CHUNK]) for i in range(0, len(sentences), CHUNK)]
         return rows[0] if len(rows) == 1 else sparse.vstack(rows, format="csr")
 
     @staticmethod
@@ -106,10 +108,11 @@ class Classifier:
         # Chunks keep each chunk's parses in the parse cache for all feature steps, and bound memory.
         features, final = pipe[:-1], pipe[-1]
         probas, rows = [], []
-        for i in range(0, len(sentences), CHUNK):
-            X = features.transform(sentences[i:i + CHUNK])
-            probas.append(final.predict_proba(X))
-            rows.append(X)
+        with lean_checks():
+            for i in range(0, len(sentences), CHUNK):
+                X = transform(features, sentences[i:i + CHUNK])
+                probas.append(final.predict_proba(X))
+                rows.append(X)
         order = [list(final.classes_).index(lab) for lab in LABELS]
         X = rows[0] if len(rows) == 1 else sparse.vstack(rows, format="csr")
         return np.vstack(probas)[:, order], X
@@ -133,7 +136,8 @@ class Classifier:
         """One ``SentenceStrength`` (or None) per sentence, from the rows ``score`` computed."""
         if not self.has_strength(lang):
             return [None] * len(preds)
-        return self.strength.predict(lang, scored.features, inputs, [p.label for p in preds])
+        with lean_checks():
+            return self.strength.predict(lang, scored.features, inputs, [p.label for p in preds])
 
     def warm_up(self) -> None:
         """Load each language's spaCy pipeline and run one sentence through every stage (label,
