@@ -20,8 +20,7 @@ from service.core.analysis import analyze  # noqa: E402
 from service.core.classifier import Classifier  # noqa: E402
 from service.core.lexicon import normalise  # noqa: E402
 from service.core.nlp import clear_cache, get_nlp  # noqa: E402
-from service.storage.artifacts import load_model  # noqa: E402
-from service.storage.registry import ROOT_DEFAULT, Registry  # noqa: E402
+from service.storage.registry import model_or_active  # noqa: E402
 from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, load_files  # noqa: E402
 
 
@@ -52,7 +51,7 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--model", help="a model folder (default: the active version in models/)")
     args = ap.parse_args(argv)
-    clf = load_model(Path(args.model)) if args.model else Registry(ROOT_DEFAULT).load_active()
+    clf = model_or_active(args.model)
     data = sentences(args.n)
     n = sum(len(v) for v in data.values())
     for lang in data:  # load models and warm up outside the timings (spaCy's first batches are slow)

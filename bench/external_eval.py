@@ -24,8 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.core.classifier import Classifier
 from service.core.features import LABELS  # noqa: E402
-from service.storage.artifacts import load_model
-from service.storage.registry import ROOT_DEFAULT, Registry  # noqa: E402
+from service.storage.registry import model_or_active  # noqa: E402
 
 
 def _read(path: Path) -> list[dict]:
@@ -76,7 +75,7 @@ def main(argv=None) -> int:
     if not (bench / "polnear_sentences.jsonl").exists():
         print(f"error: no benchmark files in {bench}", file=sys.stderr)
         return 2
-    clf = load_model(Path(args.model)) if args.model else Registry(ROOT_DEFAULT).load_active()
+    clf = model_or_active(args.model)
     t0 = time.perf_counter()
     results = run(clf, bench, args.fast)
     if args.json:

@@ -25,8 +25,7 @@ from sklearn.metrics import precision_recall_fscore_support
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.core.vocabulary import LABELS  # noqa: E402
-from service.storage.artifacts import load_model  # noqa: E402
-from service.storage.registry import ROOT_DEFAULT, Registry  # noqa: E402
+from service.storage.registry import model_or_active  # noqa: E402
 from training.evaluate_strength import predict_strength  # noqa: E402
 
 
@@ -67,7 +66,7 @@ def main(argv=None) -> int:
     if not (bench / "science_certainty.jsonl").exists():
         print(f"error: no benchmark files in {bench}", file=sys.stderr)
         return 2
-    clf = load_model(Path(args.model)) if args.model else Registry(ROOT_DEFAULT).load_active()
+    clf = model_or_active(args.model)
     if not clf.has_strength("en"):
         print(f"error: model {clf.version} has no English strength model", file=sys.stderr)
         return 2

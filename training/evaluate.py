@@ -7,12 +7,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from service.core.classifier import Classifier
 from service.core.vocabulary import LABELS
-from service.storage.artifacts import ModelError, load_model
-from service.storage.registry import ROOT_DEFAULT, Registry
+from service.storage.artifacts import ModelError
+from service.storage.registry import model_or_active
 from training.baselines import lexicon_predict, majority_predict
 from training.corpus import CorpusError, load_files
 from training.metrics import classification_report
@@ -75,7 +74,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args(argv)
     try:
-        clf = load_model(Path(args.model)) if args.model else Registry(ROOT_DEFAULT).load_active()
+        clf = model_or_active(args.model)
         corpus = load_files(args.data)
     except (ModelError, CorpusError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -25,8 +25,8 @@ from sklearn.metrics import f1_score
 from service.core.classifier import Classifier
 from service.core.strength.inputs import inputs_for
 from service.core.vocabulary import LEVELS, SOURCING
-from service.storage.artifacts import ModelError, load_model
-from service.storage.registry import ROOT_DEFAULT, Registry
+from service.storage.artifacts import ModelError
+from service.storage.registry import model_or_active
 from training.corpus import DEFAULT_TEST, SEEDS_DIR, CorpusError, load_files
 
 DEFAULT_PAIRS = SEEDS_DIR / "strength_pairs.jsonl"
@@ -107,7 +107,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     try:
-        clf = load_model(Path(args.model)) if args.model else Registry(ROOT_DEFAULT).load_active()
+        clf = model_or_active(args.model)
         corpus = load_files(args.data)
     except (ModelError, CorpusError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -182,6 +182,8 @@ def should_activate(policy: str, registry: Registry, metrics: dict, test_corpus:
 
 
 def main(argv=None) -> int:
+    """The CLI: arguments, then load, check, train, save and activate, each step a few lines that
+    turn its failure into a message naming the file (long because it is the command's script)."""
     ap = argparse.ArgumentParser(prog="python -m training.train", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", nargs="*", default=[], help="extra labelled files (JSONL or CSV)")

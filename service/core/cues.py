@@ -185,6 +185,10 @@ def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
 
 
 def _analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
+    """The cues of one sentence, pass after pass (lexicon matches with their clause and negation,
+    reporting verbs found by lemma, conditional mood, quotes, a final question mark, page
+    furniture). Long because the passes share the tokens, the parse helpers defined at its top
+    and the cues found so far; each pass is a short block."""
     lex = get_lexicon(lang)
     norm = normalise(text)
     tokens = word_tokens(norm)

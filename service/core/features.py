@@ -43,7 +43,9 @@ _FIRST_PERSON = {lang: frozenset(r["word"] for r in _read_tsv(LEXICON_DIR / lang
 
 
 def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
-    """The cue features of one sentence, by name (see ``CUE_FEATURES``)."""
+    """The cue features of one sentence, by name (see ``CUE_FEATURES``). Long because it is a flat
+    list of independent features, one or two lines each, in ``CUE_FEATURES`` order; each reads the
+    same cues, so splitting it would pass them around for nothing."""
     found = analyze_cues(text, lang, doc)
     cues, norm, tokens, quotes = found.cues, found.norm, found.tokens, found.quotes
     f = dict.fromkeys(CUE_FEATURES, 0.0)

@@ -88,3 +88,9 @@ class Registry:
         if version is None:
             raise ModelError(f"{self.root}: no active model (missing {POINTER} file)")
         return load_model(self.path(version))
+
+
+def model_or_active(path: str | None, root: Path = ROOT_DEFAULT):
+    """The model in folder ``path``, or the registry's active version without one (the CLIs' and
+    benchmarks' ``--model``)."""
+    return load_model(Path(path)) if path else Registry(root).load_active()
