@@ -30,6 +30,24 @@ KEEP_JOBS = 200  # finished job records kept on disk; older ones are pruned
 FINAL = ("succeeded", "failed")
 
 
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _tail(path: Path, size: int = 8192) -> str:
+    """The end of a trainer's stderr (its last line names the error)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - size))
+            return fh.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -79,6 +97,9 @@ class JobRunner:
 
     def _record(self, job_id: str) -> Path:
         return self.work_dir / f"{job_id}.job.json"
+
+    def _stderr(self, job_id: str) -> Path:
+        return self.work_dir / f"{job_id}.stderr"
 
     def _save(self, job: Job) -> None:
         atomic_write_text(self._record(job.id), json.dumps(asdict(job), ensure_ascii=False))
@@ -143,9 +164,12 @@ class JobRunner:
         self._save(job)
         # The trainer inherits the lock's descriptor (pass_fds) and runs in its own session: it
         # keeps the lock, and goes on, if this process dies or is stopped.
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                env=dict(os.environ, PYTHONUNBUFFERED="1"), pass_fds=[lock_fd],
-                                start_new_session=True)
+        # Its stderr goes to a file, not a pipe: the trainer's helper processes (cross-validation
+        # folds) inherit it, and a pipe would not reach end-of-file while one of them lives on.
+        with open(self._stderr(job.id), "wb") as err:
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
+                                    env=dict(os.environ, PYTHONUNBUFFERED="1"), pass_fds=[lock_fd],
+                                    start_new_session=True)
         self.processes[job.id] = proc
         job.pid = proc.pid
         threading.Thread(target=self._watch, args=(job, proc, status_path, data_path, lock_fd),
@@ -175,9 +199,12 @@ class JobRunner:
         while proc.poll() is None:
             self._read_status(job, status_path)
             time.sleep(self.poll)
-        stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-        self._read_status(job, status_path)
         code = proc.returncode
+        if code != 0:
+            _kill_group(proc.pid)  # helper processes a killed trainer left behind (its own session)
+        stderr = _tail(self._stderr(job.id))
+        self._stderr(job.id).unlink(missing_ok=True)
+        self._read_status(job, status_path)
         if code == 0:
             job.state = "succeeded"
         else:
