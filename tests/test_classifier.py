@@ -113,7 +113,8 @@ def test_training_is_deterministic():
     code = ("import hashlib; from training.corpus import load_files, DEFAULT_TEST, Corpus; "
             "from training.train import train; from service.storage.artifacts import artifact_bytes; "
             "c = Corpus([e for e in load_files([DEFAULT_TEST]).examples if e.lang == 'en']); "
-            "import json, sys; clf, m = train(c, None, seed=3, progress=False, cv_folds=3, jobs=int(sys.argv[1])); "
+            "import json, sys, training.train as T; T.PARALLEL_MIN_ROWS = 0; "
+            "clf, m = train(c, None, seed=3, progress=False, cv_folds=3, jobs=int(sys.argv[1])); "
             "print(hashlib.sha256(artifact_bytes(clf)).hexdigest(), hashlib.sha256(json.dumps(m, sort_keys=True).encode()).hexdigest())")
     # the second run puts the cross-validation folds in 2 processes: same artifact, same metrics
     runs = [subprocess.run([sys.executable, "-c", code, str(jobs)], cwd=ROOT, capture_output=True, text=True, timeout=300)

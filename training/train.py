@@ -42,6 +42,9 @@ from training.progress import Status
 from training.strength import fit_language as fit_strength
 
 MODEL_NAME = "claim-presentation"
+# Below this many sentences in a language, its folds run in this process: a helper process pays
+# about 10 s to load spaCy and parse the corpus, more than a small corpus's folds take.
+PARALLEL_MIN_ROWS = 1000
 IF_BETTER_TOLERANCE = 0.01
 
 
@@ -104,8 +107,9 @@ def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progr
             cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
             smallest_fold = min_class - -(-min_class // folds)  # rarest label's count in a training fold
             cv_pipe = clone(pipe).set_params(clf__cv=_calibration_folds(smallest_fold))
+            parallel = jobs > 1 and len(texts) >= PARALLEL_MIN_ROWS
             proba = cross_val_predict(cv_pipe, texts, labels, cv=cv, method="predict_proba",
-                                      n_jobs=min(jobs, folds) if jobs > 1 else None)
+                                      n_jobs=min(jobs, folds) if parallel else None)
             classes = sorted(set(labels))
             full = np.zeros((len(texts), len(LABELS)))
             for j, lab in enumerate(classes):
