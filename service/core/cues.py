@@ -19,7 +19,7 @@ from service.core.lexicon import (
     normalise,
     word_tokens,
 )
-from service.core.syntax import climb, head_of, is_root
+from service.core.syntax import climb, head_of, is_root, token_at
 from service.core.vocabulary import CUE_TYPES  # noqa: F401 (re-exported)
 
 # Clause openers: a cue after one of these (and before the next clause break) is in a
@@ -147,14 +147,9 @@ def _parse_main(tok) -> bool:
 
 
 def _is_noun_use(doc, start: int) -> bool:
-    tok = _token_at(doc, start)
+    tok = token_at(doc, start)
     return (tok is not None and tok.pos_ == "NOUN" and tok.i > 0
             and doc[tok.i - 1].pos_ in ("DET", "ADP"))
-
-
-def _token_at(doc, start: int):
-    span = doc.char_span(start, start + 1, alignment_mode="expand")
-    return span[0] if span is not None and len(span) else None
 
 
 @dataclass
@@ -196,7 +191,7 @@ def _analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
 
     def main_of(m_first: int, char_start: int, phrase: bool = False) -> bool:
         if doc is not None:
-            tok = _token_at(doc, char_start)
+            tok = token_at(doc, char_start)
             if tok is not None:
                 # "selon X" / "according to X": the phrase's clause is that of the word it modifies.
                 if phrase and tok.dep_.split(":")[0] in ("prep", "case", "mark", "fixed"):

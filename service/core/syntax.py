@@ -11,6 +11,12 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 
+def token_at(doc, char: int):
+    """The token covering character ``char`` of ``doc`` (None if there is none)."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
 def is_root(tok) -> bool:
     """A token with no head above it: its own head (whatever its label says)."""
     return tok.head.i == tok.i

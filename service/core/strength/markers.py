@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from service.core.cues import SentenceCues, in_main_clause, starts_with_condition
 from service.core.strength.words import strength_words
-from service.core.syntax import climb
+from service.core.syntax import climb, token_at
 from service.core.vocabulary import LEVELS
 
 STATED = LEVELS.index("stated")
@@ -93,12 +93,9 @@ def find_markers(inp: StrengthInput) -> list[Marker]:
 
 def _adjunct(doc, char: int) -> bool:
     """A gerund or participle heading an adverbial clause ("en prétextant", "claiming")."""
-    if doc is None:
+    tok = token_at(doc, char) if doc is not None else None
+    if tok is None:
         return False
-    sp = doc.char_span(char, char + 1, alignment_mode="expand")
-    if sp is None or not len(sp):
-        return False
-    tok = sp[0]
     if "Part" in tok.morph.get("VerbForm") and tok.i > 0 and doc[tok.i - 1].lower_ == "en":
         return True  # French gerund
     return tok.tag_ in ("VBG", "VBN") and tok.dep_ == "advcl"
@@ -106,12 +103,10 @@ def _adjunct(doc, char: int) -> bool:
 
 def _main_at(doc, char: int) -> bool:
     """A marker inside a noun phrase ("the so-called ceasefire") belongs to its noun's clause."""
-    if doc is None:
+    tok = token_at(doc, char) if doc is not None else None
+    if tok is None:
         return True
-    sp = doc.char_span(char, char + 1, alignment_mode="expand")
-    if sp is None or not len(sp):
-        return True
-    return in_main_clause(climb(sp[0], lambda t: t.dep_.split(":")[0] in _NP_INTERNAL))
+    return in_main_clause(climb(tok, lambda t: t.dep_.split(":")[0] in _NP_INTERNAL))
 
 
 _NP_INTERNAL = ("amod", "advmod", "compound", "punct", "fixed", "flat", "nmod")

@@ -13,6 +13,7 @@ import re
 
 from service.core.lexicon import normalise, word_tokens
 from service.core.strength.words import StrengthWords, strength_words
+from service.core.syntax import token_at
 
 # A person's name as an apposition right after the source: "le maire, Hugo Lemaire, ...".
 _APPOSED_NAME = re.compile(r"^\s*,\s*(?:[A-ZÀ-Ý][\w'’-]+\s+){1,3}[A-ZÀ-Ý][\w'’-]+\s*(?:[,)]|$)")
@@ -111,11 +112,8 @@ def _opens_with_common_word(toks: list[str], words: StrengthWords, doc, start: i
     quantifier, or a common noun by the parse ("Residents", "Critics")."""
     if any(words.role(toks[0], r) for r in (*DETERMINERS, "vague", "vague_bare")):
         return True
-    if doc is not None:
-        sp = doc.char_span(start, start + 1, alignment_mode="expand")
-        if sp is not None and len(sp):
-            return sp[0].pos_ != "PROPN"
-    return False
+    tok = token_at(doc, start) if doc is not None else None
+    return tok is not None and tok.pos_ != "PROPN"
 
 
 def capitalised_runs(raw: list[str], toks: list[str], words: StrengthWords, skip_first: bool,
