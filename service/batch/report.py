@@ -258,8 +258,9 @@ def render_html(root: Path, by: list[str], shares, sources, charts: dict[str, by
     return "\n".join(parts) + "\n"
 
 
-def make_report(root: Path, by: list[str], out: Path, top: int = 10) -> dict[str, Path]:
-    """Write the CSV files, charts and page; returns what was written, by kind."""
+def make_report(root: Path, by: list[str], out: Path, top: int = 10, skipped=None) -> dict[str, Path]:
+    """Write the CSV files, charts and page; returns what was written, by kind. ``skipped``: the
+    run's ``skipped_records`` when the caller has already read them."""
     root, out = Path(root), Path(out)
     df = load_articles(root, by)
     shares = group_shares(df, by)
@@ -274,12 +275,12 @@ def make_report(root: Path, by: list[str], out: Path, top: int = 10) -> dict[str
     trend = chart_trend(shares, by)
     if trend is not None:
         charts["trend"] = trend
-    skipped = skipped_records(root)
+    skipped = skipped_records(root) if skipped is None else skipped
+    tables = {"groups": shares, "sources": sources, **({"skipped": skipped} if len(skipped) else {})}
     written = {}
-    for name, table in (("groups", shares), ("sources", sources), ("skipped", skipped)):
-        if name != "skipped" or len(table):
-            written[name] = out / f"{name}.csv"
-            write_file(written[name], csv_bytes(table))
+    for name, table in tables.items():
+        written[name] = out / f"{name}.csv"
+        write_file(written[name], csv_bytes(table))
     for name, png in charts.items():
         if png is not None:
             written[f"{name}_png"] = out / f"{name}.png"
@@ -301,15 +302,16 @@ def main(argv=None) -> int:
         ap.error("--top must be at least 1")
     by = list(dict.fromkeys(args.by))
     out = Path(args.out) if args.out else Path(args.dir) / "report"
+    skipped = skipped_records(Path(args.dir))
     try:
-        written = make_report(Path(args.dir), by, out, args.top)
+        written = make_report(Path(args.dir), by, out, args.top, skipped)
     except ReportError as exc:
         ap.error(str(exc))
     except OSError as exc:
         ap.error(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
     print(f"report written to {out}: " + ", ".join(p.name for p in written.values()))
     if "skipped" in written:
-        print(f"{len(skipped_records(Path(args.dir)))} record(s) the batch skipped are not in the figures: "
+        print(f"{len(skipped)} record(s) the batch skipped are not in the figures: "
               f"see {written['skipped']}")
     return 0
 
