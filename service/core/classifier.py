@@ -98,24 +98,20 @@ class Classifier:
 
     @staticmethod
     def features(pipe, sentences: list[str]):
-        """The rows of the pipeline's feature step (what its classifier, and the strength models, read)."""
+        """The rows of the pipeline's feature step (what its classifier, and the strength models,
+        read). Chunks keep each chunk's parses in the parse cache for all feature steps."""
         with lean_checks():
             rows = [transform(pipe[:-1], sentences[i:i + CHUNK]) for i in range(0, len(sentences), CHUNK)]
         return rows[0] if len(rows) == 1 else sparse.vstack(rows, format="csr")
 
-    @staticmethod
-    def _score(pipe, sentences: list[str]) -> tuple[np.ndarray, object]:
-        # Chunks keep each chunk's parses in the parse cache for all feature steps, and bound memory.
-        features, final = pipe[:-1], pipe[-1]
-        probas, rows = [], []
+    @classmethod
+    def _score(cls, pipe, sentences: list[str]) -> tuple[np.ndarray, object]:
+        final = pipe[-1]
+        X = cls.features(pipe, sentences)
         with lean_checks():
-            for i in range(0, len(sentences), CHUNK):
-                X = transform(features, sentences[i:i + CHUNK])
-                probas.append(final.predict_proba(X))
-                rows.append(X)
+            proba = final.predict_proba(X)
         order = [list(final.classes_).index(lab) for lab in LABELS]
-        X = rows[0] if len(rows) == 1 else sparse.vstack(rows, format="csr")
-        return np.vstack(probas)[:, order], X
+        return proba[:, order], X
 
     def predict(self, sentences: list[str], lang: str, fast: bool = False, strength: bool = False) -> list[Prediction]:
         """Labels and scores; with ``strength`` (and a strength-capable model), each prediction
