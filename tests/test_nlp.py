@@ -18,3 +18,47 @@ def test_lemma_index_as_sets_keeps_every_lemma(lang):
     ours = [[t.lemma_ for t in doc] for doc in nlp.pipe(texts)]
     theirs = [[t.lemma_ for t in doc] for doc in stock.pipe(texts)]
     assert ours == theirs
+
+
+@pytest.mark.parametrize("endpoint", ["analyze", "score"])
+def test_each_sentence_is_parsed_once(classifier, monkeypatch, endpoint):
+    """The analysis hands its parses to the features, the attributions and the strength model
+    (``ParsedText``): with the parse cache off, spaCy still sees each sentence once."""
+    from service.core import nlp as nlp_module
+    from service.core.analysis import analyze
+    from service.web.tasks import score_task
+
+    monkeypatch.setattr(nlp_module, "CACHE_SIZE", 0)
+    nlp_module.clear_cache()
+    nlp = get_nlp("fr")
+    seen = []
+    real_pipe = nlp.pipe
+
+    def counting_pipe(texts, **kwargs):
+        texts = list(texts)
+        seen.extend(texts)
+        return real_pipe(texts, **kwargs)
+
+    monkeypatch.setattr(nlp, "pipe", counting_pipe)
+    sentences = ["Le ministre a déclaré que la réforme serait retirée.", "Selon la police, il pourrait pleuvoir.",
+                 "L'usine a fermé lundi."]
+    if endpoint == "analyze":
+        result = analyze(classifier, " ".join(sentences), "fr")
+        assert [s["text"] for s in result["sentences"]] == sentences
+        assert all("strength" in s for s in result["sentences"])
+    else:
+        from service.core.deadline import NO_DEADLINE
+
+        result = score_task(classifier, {"sentences": sentences, "lang": "fr", "mode": "full"}, NO_DEADLINE)
+        assert all("strength" in r for r in result["results"])
+    assert sorted(seen) == sorted(sentences)
+
+
+def test_parsed_text_is_its_string():
+    from service.core.nlp import ParsedText, docs_of
+
+    doc = get_nlp("en")("It rained.")
+    text = ParsedText.of("It rained.", doc)
+    assert text == "It rained." and text.doc is doc
+    assert docs_of([text], "en")[0] is doc
+    assert [t.text for t in docs_of(["It rained."], "en")[0]] == ["It", "rained", "."]

@@ -10,7 +10,7 @@ from service.core.attribution import extract, normalise_source
 from service.core.classifier import PARSE_LIMIT, Classifier
 from service.core.cues import analyze_cues
 from service.core.deadline import NO_DEADLINE, Deadline
-from service.core.nlp import parse
+from service.core.nlp import with_parses
 from service.core.segment import Sentence, split_sentences
 from service.core.strength.markers import StrengthInput
 from service.core.strength.summary import claims_as_fact, strength_summary
@@ -33,18 +33,16 @@ def analyze(clf: Classifier, text: str, lang: str, sentences: list[Sentence] | N
     attributions; either says so in ``degraded``. ``deadline`` is checked between sentences."""
     if sentences is None:
         sentences = split_sentences(text, lang)
-    texts = [s.text for s in sentences]
-    parsed = [t for t in texts if len(t) <= PARSE_LIMIT]
-    docs = dict(zip(parsed, parse(parsed, lang, deadline=deadline))) if parsed else {}
+    texts = with_parses([s.text for s in sentences], lang, deadline=deadline, limit=PARSE_LIMIT)
     deadline.check()
     scored = clf.score(texts, lang)
     preds = scored.predictions()
     strength = clf.has_strength(lang)
     results, inputs = [], []
-    for i, (sent, pred) in enumerate(zip(sentences, preds)):
+    for i, (sent, text, pred) in enumerate(zip(sentences, texts, preds)):
         if i % 16 == 0:
             deadline.check(f" ({i} of {len(sentences)} sentences done)")
-        doc = docs.get(sent.text)
+        doc = getattr(text, "doc", None)
         found, attributions, degraded = sentence_analysis(sent.text, lang, doc)
         result = {
             "index": i, "text": sent.text, "start": sent.start, "end": sent.end,

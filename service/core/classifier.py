@@ -99,7 +99,9 @@ class Classifier:
     @staticmethod
     def features(pipe, sentences: list[str]):
         """The rows of the pipeline's feature step (what its classifier, and the strength models,
-        read). Chunks keep each chunk's parses in the parse cache for all feature steps."""
+        read). Sentences given as ``ParsedText`` are not parsed again; plain strings are parsed
+        by the first parse-reading step, and chunking keeps a chunk's parses in the cache for the
+        next one."""
         with lean_checks():
             rows = [transform(pipe[:-1], sentences[i:i + CHUNK]) for i in range(0, len(sentences), CHUNK)]
         return rows[0] if len(rows) == 1 else sparse.vstack(rows, format="csr")

@@ -151,9 +151,9 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         texts = list(X)
         docs = None
         if self.use_parse:
-            from service.core.nlp import parse
+            from service.core.nlp import docs_of
 
-            docs = parse(texts, self.lang)
+            docs = docs_of(texts, self.lang)
         names = self.feature_names_
         mat = np.zeros((len(texts), len(names)))
         for i, text in enumerate(texts):
@@ -193,11 +193,11 @@ class ClauseWords(TransformerMixin, BaseEstimator):
         self.min_df = min_df
 
     def _docs(self, X):
-        from service.core.nlp import parse
+        from service.core.nlp import docs_of
 
         texts = list(X)
         out = []
-        for text, doc in zip(texts, parse(texts, self.lang)):
+        for text, doc in zip(texts, docs_of(texts, self.lang)):
             tokens = doc.user_data.get("clause_tokens")
             if tokens is None:
                 tokens = doc.user_data["clause_tokens"] = clause_tokens(doc, quote_spans(normalise(text)))

@@ -1,8 +1,10 @@
-"""spaCy pipelines, loaded once per process, and a bounded parse cache.
+"""spaCy pipelines, loaded once per process; sentences that carry their parse; a bounded cache.
 
-The classifier's features and the attribution extractor both need the parse of the same
-sentences; the cache makes that one parse. Named-entity recognition is not used and is excluded
-for speed.
+The classifier's features, the attribution extractor and the strength model all read the parse of
+the same sentences. ``analyze`` parses once and hands the features ``ParsedText`` values (the
+sentence's text with its Doc); plain strings (training, evaluation) are parsed through the cache,
+which lets cross-validation folds reuse one parse. Named-entity recognition is not used and is
+excluded for speed.
 """
 from __future__ import annotations
 
@@ -18,6 +20,45 @@ CACHE_SIZE = 4096
 _cache: OrderedDict[tuple[str, str], object] = OrderedDict()
 _lock = threading.Lock()
 _parse_locks = {lang: threading.Lock() for lang in SUPPORTED_LANGS}
+
+
+class ParsedText(str):
+    """A sentence's text that carries its spaCy parse: n-gram steps read it as the string it is,
+    parse-reading steps take ``doc`` instead of parsing again.
+
+        ParsedText.of("Il a plu.", doc).doc is doc
+    """
+
+    __slots__ = ("doc",)
+
+    @classmethod
+    def of(cls, text: str, doc) -> "ParsedText":
+        out = cls(text)
+        out.doc = doc
+        return out
+
+    def __reduce__(self):  # pickled (process pools) as the plain text: a Doc is parsed again there
+        return str, (str(self),)
+
+
+def with_parses(texts: list[str], lang: str, deadline=None, limit: int | None = None) -> list[str]:
+    """``texts`` with each one of at most ``limit`` characters (all by default) parsed once and
+    returned as a ``ParsedText``; longer ones stay plain strings (read without a parse)."""
+    todo = [i for i, t in enumerate(texts) if limit is None or len(t) <= limit]
+    out = list(texts)
+    for i, doc in zip(todo, parse([texts[i] for i in todo], lang, deadline=deadline)):
+        out[i] = ParsedText.of(texts[i], doc)
+    return out
+
+
+def docs_of(texts: list[str], lang: str) -> list:
+    """The parse of each text: the one it carries, else parsed (through the cache)."""
+    out = [getattr(t, "doc", None) for t in texts]
+    missing = [i for i, d in enumerate(out) if d is None]
+    if missing:
+        for i, doc in zip(missing, parse([str(texts[i]) for i in missing], lang)):
+            out[i] = doc
+    return out
 
 
 @lru_cache(maxsize=None)

@@ -11,7 +11,7 @@ from service.core.analysis import analyze
 from service.core.classifier import PARSE_LIMIT, Classifier
 from service.core.deadline import Deadline, DeadlineExceeded
 from service.core.language import UnsupportedLanguage, resolve_language
-from service.core.nlp import parse
+from service.core.nlp import with_parses
 from service.core.segment import split_sentences
 from service.web.problems import APIError
 
@@ -101,8 +101,8 @@ def score_task(clf: Classifier, payload: dict, deadline: Deadline) -> dict:
     sentences = payload["sentences"]
     lang, _ = language(payload["lang"], "\n".join(sentences), clf.languages)
     fast = payload["mode"] == "fast"
-    if not fast:  # warms the parse cache within the budget (longer sentences are not parsed)
-        parse([s for s in sentences if len(s) <= PARSE_LIMIT], lang, deadline=deadline)
+    if not fast:  # parsed once, within the budget (longer sentences are not parsed)
+        sentences = with_parses(sentences, lang, deadline=deadline, limit=PARSE_LIMIT)
     deadline.check()
     preds = clf.predict(sentences, lang, fast=fast, strength=True)
     return {"lang": lang, "model": {"name": clf.name, "version": clf.version}, "results": [p.to_json() for p in preds]}

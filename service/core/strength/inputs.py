@@ -3,15 +3,16 @@ the same parse, cues and attributions as ``analyze`` gives each sentence of an a
 from __future__ import annotations
 
 from service.core.analysis import sentence_analysis
-from service.core.nlp import parse
+from service.core.nlp import docs_of
 from service.core.strength.markers import StrengthInput
 
 
 def inputs_for(sentences: list[str], lang: str, parsed: list[int] | None = None) -> list[StrengthInput]:
-    """``parsed``: the sentences the ``full`` pipeline scored (default: all), parsed again from
-    the parse cache; the others, like long sentences in ``analyze``, are read without a parse."""
+    """``parsed``: the sentences the ``full`` pipeline scored (default: all), with the parse they
+    carry (``ParsedText``) or else parsed; the others, like long sentences in ``analyze``, are
+    read without a parse."""
     parsed = list(range(len(sentences))) if parsed is None else list(parsed)
-    docs = dict(zip(parsed, parse([sentences[i] for i in parsed], lang))) if parsed else {}
+    docs = dict(zip(parsed, docs_of([sentences[i] for i in parsed], lang))) if parsed else {}
     out = []
     for i, text in enumerate(sentences):
         doc = docs.get(i)
