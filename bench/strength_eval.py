@@ -12,29 +12,22 @@ nothing here is trained, tuned or chosen on them).
 """
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 from scipy.stats import spearmanr
-from sklearn.metrics import precision_recall_fscore_support
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from open_bench import binary_scores, evaluation_main, read_rows  # noqa: E402
 
 from service.core.vocabulary import LABELS  # noqa: E402
-from service.storage.registry import model_or_active  # noqa: E402
 from training.evaluate_strength import predict_strength  # noqa: E402
 
 
-def _read(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def science(clf, bench: Path) -> dict:
-    rows = _read(bench / "science_certainty.jsonl")
+    rows = read_rows(bench / "science_certainty.jsonl")
     texts = [r["text"] for r in rows]
     results = predict_strength(clf, texts, "en")
     certainty = np.array([r["certainty"] for r in rows])
@@ -45,40 +38,20 @@ def science(clf, bench: Path) -> dict:
 
 
 def wiki(clf, bench: Path) -> dict:
-    rows = _read(bench / "wiki_uncertainty.jsonl")
+    rows = read_rows(bench / "wiki_uncertainty.jsonl")
     results = predict_strength(clf, [r["text"] for r in rows], "en")
     threshold = clf.strength.models["full"]["en"].threshold
     pred = [r.label != "none" and (r.commitment < threshold or r.sourcing == "vague") for r in results]
     gold = [r["label"] == "uncertain" for r in rows]
-    p, rec, f, _ = precision_recall_fscore_support(gold, pred, average="binary", zero_division=0)
-    return {"n": len(rows), "threshold": threshold, "precision": round(float(p), 4), "recall": round(float(rec), 4),
-            "f1": round(float(f), 4)}
+    return {"threshold": threshold, **binary_scores(gold, pred)}
+
+
+def run(clf, bench: Path, fast: bool = False) -> dict:
+    return {"science_certainty (Spearman)": science(clf, bench), "wiki_uncertainty": wiki(clf, bench)}
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    root = Path(__file__).resolve().parent.parent
-    ap.add_argument("--bench-dir", default=str(root.parent / "shared" / "bench"))
-    ap.add_argument("--model", help="model folder (default: the active version)")
-    ap.add_argument("--json", action="store_true")
-    args = ap.parse_args(argv)
-    bench = Path(args.bench_dir)
-    if not (bench / "science_certainty.jsonl").exists():
-        print(f"error: no benchmark files in {bench}", file=sys.stderr)
-        return 2
-    clf = model_or_active(args.model)
-    if not clf.has_strength("en"):
-        print(f"error: model {clf.version} has no English strength model", file=sys.stderr)
-        return 2
-    t0 = time.perf_counter()
-    results = {"science_certainty (Spearman)": science(clf, bench), "wiki_uncertainty": wiki(clf, bench)}
-    if args.json:
-        print(json.dumps({"model": clf.version, "results": results}, indent=2))
-        return 0
-    print(f"model {clf.version}; {time.perf_counter() - t0:.1f} s")
-    for name, res in results.items():
-        print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in res.items()))
-    return 0
+    return evaluation_main(__doc__, run, argv, needs_strength=True)
 
 
 if __name__ == "__main__":

@@ -66,35 +66,29 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
-def test_french_news_page_keeps_the_article_and_drops_the_boilerplate():
-    article = extract_article(page("fr_news.html"))
+FR_DOCUMENT = {
+    "title": FR_TITLE, "author": "Claire Fontaine", "date": "2024-03-14", "site_name": "Le Courrier du Rhône",
+    "url": "https://www.courrier-du-rhone.example/economie/2024/03/14/greve-controleurs-aeriens-lyon", "lang": "fr",
+}
+EN_DOCUMENT = {
+    "title": EN_TITLE, "author": "Daniel Okafor", "date": "2023-11-02", "site_name": "The Northbridge Gazette",
+    "url": "https://news.northbridge-gazette.example/local/cycling-lanes-approved",
+    "lang": "en",  # <html lang="en-GB">: the primary subtag, as the analysers use it
+}
+
+
+@pytest.mark.parametrize("name, as_text, lines, boilerplate, document", [
+    ("fr_news.html", False, [FR_TITLE, *FR_BODY], FR_BOILERPLATE, FR_DOCUMENT),
+    ("en_news.html", True, [EN_TITLE, *EN_BODY], EN_BOILERPLATE, EN_DOCUMENT),  # str input too
+])
+def test_news_page_keeps_the_article_and_drops_the_boilerplate(name, as_text, lines, boilerplate, document):
+    raw = page(name)
+    article = extract_article(raw.decode("utf-8") if as_text else raw)
     assert isinstance(article, Article)
-    assert article.text.split("\n") == [FR_TITLE, *FR_BODY]  # headline first, one paragraph a line
-    for junk in FR_BOILERPLATE:
+    assert article.text.split("\n") == lines  # headline first, one paragraph a line
+    for junk in boilerplate:
         assert junk not in article.text, junk
-    assert article.document.to_json() == {
-        "title": FR_TITLE,
-        "author": "Claire Fontaine",
-        "date": "2024-03-14",
-        "site_name": "Le Courrier du Rhône",
-        "url": "https://www.courrier-du-rhone.example/economie/2024/03/14/greve-controleurs-aeriens-lyon",
-        "lang": "fr",
-    }
-
-
-def test_english_news_page_keeps_the_article_and_drops_the_boilerplate():
-    article = extract_article(page("en_news.html").decode("utf-8"))  # str input too
-    assert article.text.split("\n") == [EN_TITLE, *EN_BODY]
-    for junk in EN_BOILERPLATE:
-        assert junk not in article.text, junk
-    assert article.document.to_json() == {
-        "title": EN_TITLE,
-        "author": "Daniel Okafor",
-        "date": "2023-11-02",
-        "site_name": "The Northbridge Gazette",
-        "url": "https://news.northbridge-gazette.example/local/cycling-lanes-approved",
-        "lang": "en",  # <html lang="en-GB">: the primary subtag, as the analysers use it
-    }
+    assert article.document.to_json() == document
 
 
 def test_str_and_bytes_give_the_same_article():

@@ -37,15 +37,8 @@ class Example:
 
     def to_json(self) -> dict:
         out = {"text": self.text, "lang": self.lang, "label": self.label}
-        if self.level:
-            out["level"] = self.level
-        if self.sourcing:
-            out["sourcing"] = self.sourcing
-        if self.id:
-            out["id"] = self.id
-        if self.note:
-            out["note"] = self.note
-        return out
+        optional = {"level": self.level, "sourcing": self.sourcing, "id": self.id, "note": self.note}
+        return dict(out, **{k: v for k, v in optional.items() if v})
 
 
 @dataclass

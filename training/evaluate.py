@@ -65,6 +65,16 @@ def format_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def model_and_corpus(model: str | None, data: list[str]) -> tuple | None:
+    """(classifier, corpus) for an evaluation command, or None once the error (a file and line,
+    or what is wrong with the model) is printed."""
+    try:
+        return model_or_active(model), load_files(data)
+    except (ModelError, CorpusError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -73,12 +83,10 @@ def main(argv=None) -> int:
     ap.add_argument("--fast", action="store_true", help="evaluate the fast (no-parse) mode")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args(argv)
-    try:
-        clf = model_or_active(args.model)
-        corpus = load_files(args.data)
-    except (ModelError, CorpusError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    loaded = model_and_corpus(args.model, args.data)
+    if loaded is None:
         return 2
+    clf, corpus = loaded
     results = evaluate(clf, corpus, fast=args.fast)
     if args.json:
         print(json.dumps({"model": {"name": clf.name, "version": clf.version}, "fast": args.fast,

@@ -25,9 +25,8 @@ from sklearn.metrics import f1_score
 from service.core.classifier import Classifier
 from service.core.strength.inputs import inputs_for
 from service.core.vocabulary import LEVELS, SOURCING
-from service.storage.artifacts import ModelError
-from service.storage.registry import model_or_active
-from training.corpus import DEFAULT_TEST, SEEDS_DIR, CorpusError, load_files
+from training.corpus import DEFAULT_TEST, SEEDS_DIR
+from training.evaluate import model_and_corpus
 
 DEFAULT_PAIRS = SEEDS_DIR / "strength_pairs.jsonl"
 IDENTIFIABILITY = ("none", "vague", "anonymous", "identified", "named")  # weakest first
@@ -98,6 +97,19 @@ def read_pairs(path: Path) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def format_report(clf, results: dict) -> list[str]:
+    lines = [f"model {clf.name} {clf.version}"]
+    for lang, res in results["test"].items():
+        lines.append(f"[{lang}] {res['error']}" if "error" in res else
+                     f"[{lang}] test split, {res['n']} claims: level accuracy {res['level_accuracy']:.3f}, "
+                     f"MAE {res['level_mae']:.3f} levels, Spearman(commitment, level) {res['spearman']:.3f}; "
+                     f"sourcing macro-F1 {res['sourcing_macro_f1']:.3f} ({res['sourcing_n']} sentences)")
+    lines += [f"[{lang}] pairs in the right order: commitment {res['commitment']['in_order']} "
+              f"({res['commitment']['pairs']} pairs), sourcing {res['sourcing']['in_order']} "
+              f"({res['sourcing']['pairs']} pairs)" for lang, res in results["pairs"].items()]
+    return lines
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.evaluate_strength", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -106,12 +118,10 @@ def main(argv=None) -> int:
     ap.add_argument("--pairs", default=str(DEFAULT_PAIRS), help="minimal pairs and triples (JSONL)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    try:
-        clf = model_or_active(args.model)
-        corpus = load_files(args.data)
-    except (ModelError, CorpusError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    loaded = model_and_corpus(args.model, args.data)
+    if loaded is None:
         return 2
+    clf, corpus = loaded
     if clf.strength is None:
         print(f"error: model {clf.version} has no strength models (trained before them); retrain it", file=sys.stderr)
         return 2
@@ -119,18 +129,7 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps({"model": clf.version, **results}, indent=2))
         return 0
-    print(f"model {clf.name} {clf.version}")
-    for lang, res in results["test"].items():
-        if "error" in res:
-            print(f"[{lang}] {res['error']}")
-            continue
-        print(f"[{lang}] test split, {res['n']} claims: level accuracy {res['level_accuracy']:.3f}, "
-              f"MAE {res['level_mae']:.3f} levels, Spearman(commitment, level) {res['spearman']:.3f}; "
-              f"sourcing macro-F1 {res['sourcing_macro_f1']:.3f} ({res['sourcing_n']} sentences)")
-    for lang, res in results["pairs"].items():
-        print(f"[{lang}] pairs in the right order: commitment {res['commitment']['in_order']} "
-              f"({res['commitment']['pairs']} pairs), sourcing {res['sourcing']['in_order']} "
-              f"({res['sourcing']['pairs']} pairs)")
+    print("\n".join(format_report(clf, results)))
     return 0
 
 

@@ -53,15 +53,8 @@ class Cue:
     def to_json(self) -> dict:
         out = {"text": self.text, "type": self.type, "start": self.start, "end": self.end,
                "main_clause": self.main_clause}
-        if self.lemma:
-            out["lemma"] = self.lemma
-        if self.stance:
-            out["stance"] = self.stance
-        if self.subkind:
-            out["subkind"] = self.subkind
-        if self.negated:
-            out["negated"] = True
-        return out
+        optional = {"lemma": self.lemma, "stance": self.stance, "subkind": self.subkind, "negated": self.negated}
+        return dict(out, **{k: v for k, v in optional.items() if v})
 
 
 _QUOTE_CHARS = re.compile('[«\u201c"\u201e\u2018]')
