@@ -20,7 +20,7 @@
   var tipNode = null; // the sentence the tooltip describes
 
   var F = window.Framing;  // dom.js, exports.js, panels.js
-  var LABELS = F.LABELS, STANCES = F.STANCES, STANCE_MARK = F.STANCE_MARK, CUE_NAMES = F.CUE_NAMES;
+  var LABELS = F.LABELS, CUE_NAMES = F.CUE_NAMES;
   var el = F.el, clear = F.clear, pct = F.pct, plural = F.plural, safeKey = F.safeKey, offsetMapper = F.offsetMapper;
 
   function cueKey(type) { return Object.prototype.hasOwnProperty.call(CUE_NAMES, type) ? type : "other"; }
@@ -128,7 +128,7 @@
     renderMeta(data);
     F.renderSummary(data, focusSentence);
     renderArticle(text, data, toUnit);
-    renderSources(sources);
+    F.renderSources(sources, data.sentences, pickSource);
     results.hidden = false;
     var n = data.sentences.length;
     setStatus("Analysis ready: " + plural(n, "sentence", "sentences") + ", " +
@@ -239,56 +239,6 @@
     if (c.negated) title += ", negated";
     if (c.main_clause === false) title += ", in a subordinate clause";
     return el("span", { class: "cue cue-" + cueKey(c.type), title: title }, child);
-  }
-
-  function renderSources(sources) {
-    var list = $("sources");
-    clear(list);
-    $("no-sources").hidden = sources.length > 0;
-    sources.forEach(function (src, k) {
-      var claims = src.claims || 0;
-      var sentences = src.sentences || [];
-      var btn = el("button", { class: "source-btn", type: "button", "aria-pressed": "false", "data-source": k },
-        el("span", { class: "source-name" }, src.name),
-        el("span", { class: "source-claims" }, plural(claims, "claim", "claims") + " \u00b7 " +
-          (sentences.length === 1 ? "sentence " : "sentences ") + sentences.map(function (i) { return i + 1; }).join(", ")));
-      btn.addEventListener("click", function () { pickSource(k); });
-      var stanceList = el("ul", { class: "stances", "aria-label": "Stance of the verbs" });
-      STANCES.forEach(function (stance) {
-        var count = (src.stances || {})[stance] || 0;
-        if (!count) return;
-        stanceList.append(el("li", { class: "stance stance-" + stance, "data-stance": stance, "data-count": count },
-          el("span", { "aria-hidden": "true" }, STANCE_MARK[stance] + " "), stance + " " + count));
-      });
-      var verbs = sourceVerbs(src);
-      var verbLine = null;
-      if (verbs.length) {
-        verbLine = el("p", { class: "verbs" }, "through ");
-        verbs.forEach(function (v, j) {
-          if (j) verbLine.append(", ");
-          verbLine.append(el("q", null, v));
-        });
-      }
-      list.append(el("li", { class: "source", "data-source-name": src.name }, btn, stanceList, verbLine));
-    });
-  }
-
-  // The verbs as written ("en prétextant"), from the attributions whose source is a mention of `src`.
-  function sourceVerbs(src) {
-    var mentions = {};
-    (src.mentions || []).forEach(function (m) { mentions[m.start + ":" + m.end] = true; });
-    var out = [];
-    (src.sentences || []).forEach(function (i) {
-      var s = state.data.sentences[i];
-      if (!s) return;
-      (s.attributions || []).forEach(function (a) {
-        if (a.source && a.cue && mentions[a.source.start + ":" + a.source.end] && out.indexOf(a.cue.text) < 0) {
-          out.push(a.cue.text);
-        }
-      });
-    });
-    if (!out.length && Array.isArray(src.cues)) out = src.cues.slice();
-    return out;
   }
 
   /* ---- interaction -------------------------------------------------------------------------- */

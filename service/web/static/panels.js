@@ -1,4 +1,4 @@
-/* The page's summary panel and sentence tooltip, drawn from an API answer. Needs dom.js.
+/* The page's summary panel, sources list and sentence tooltip, drawn from an API answer. Needs dom.js.
  *
  * Everything that comes from the user or the API goes in the page as text nodes, never as HTML.
  */
@@ -6,7 +6,7 @@
   "use strict";
 
   var F = window.Framing = window.Framing || {};
-  var LABELS = F.LABELS, CUE_NAMES = F.CUE_NAMES;
+  var LABELS = F.LABELS, CUE_NAMES = F.CUE_NAMES, STANCES = F.STANCES, STANCE_MARK = F.STANCE_MARK;
   var el = F.el, clear = F.clear, pct = F.pct, plural = F.plural;
   var $ = function (id) { return document.getElementById(id); };
 
@@ -88,6 +88,58 @@
     }
   }
 
+  // The sources list: one button per source (pickSource(k) on click), its stances and verbs.
+  function renderSources(sources, sentencesOut, pickSource) {
+    var list = $("sources");
+    clear(list);
+    $("no-sources").hidden = sources.length > 0;
+    sources.forEach(function (src, k) {
+      var claims = src.claims || 0;
+      var sentences = src.sentences || [];
+      var btn = el("button", { class: "source-btn", type: "button", "aria-pressed": "false", "data-source": k },
+        el("span", { class: "source-name" }, src.name),
+        el("span", { class: "source-claims" }, plural(claims, "claim", "claims") + " \u00b7 " +
+          (sentences.length === 1 ? "sentence " : "sentences ") + sentences.map(function (i) { return i + 1; }).join(", ")));
+      btn.addEventListener("click", function () { pickSource(k); });
+      var stanceList = el("ul", { class: "stances", "aria-label": "Stance of the verbs" });
+      STANCES.forEach(function (stance) {
+        var count = (src.stances || {})[stance] || 0;
+        if (!count) return;
+        stanceList.append(el("li", { class: "stance stance-" + stance, "data-stance": stance, "data-count": count },
+          el("span", { "aria-hidden": "true" }, STANCE_MARK[stance] + " "), stance + " " + count));
+      });
+      var verbs = sourceVerbs(src, sentencesOut);
+      var verbLine = null;
+      if (verbs.length) {
+        verbLine = el("p", { class: "verbs" }, "through ");
+        verbs.forEach(function (v, j) {
+          if (j) verbLine.append(", ");
+          verbLine.append(el("q", null, v));
+        });
+      }
+      list.append(el("li", { class: "source", "data-source-name": src.name }, btn, stanceList, verbLine));
+    });
+  }
+
+  // The verbs as written ("en prétextant"), from the attributions whose source is a mention of `src`.
+  function sourceVerbs(src, sentencesOut) {
+    var mentions = {};
+    (src.mentions || []).forEach(function (m) { mentions[m.start + ":" + m.end] = true; });
+    var out = [];
+    (src.sentences || []).forEach(function (i) {
+      var s = sentencesOut[i];
+      if (!s) return;
+      (s.attributions || []).forEach(function (a) {
+        if (a.source && a.cue && mentions[a.source.start + ":" + a.source.end] && out.indexOf(a.cue.text) < 0) {
+          out.push(a.cue.text);
+        }
+      });
+    });
+    if (!out.length && Array.isArray(src.cues)) out = src.cues.slice();
+    return out;
+  }
+
   F.renderSummary = renderSummary;
+  F.renderSources = renderSources;
   F.fillTip = fillTip;
 }());
