@@ -80,6 +80,8 @@ def run_case(args: tuple[int, int, int]) -> dict:
 
 
 def main() -> None:
+    """Options, the fuzz loop and its summary in one place: the loop's counters feed the summary
+    lines directly, and a reader follows one case from generation to verdict top to bottom."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=0)
