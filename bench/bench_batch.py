@@ -32,6 +32,7 @@ from service.batch.run import run_batch  # noqa: E402
 from service.batch.tables import read_table  # noqa: E402
 from service.storage.registry import ROOT_DEFAULT  # noqa: E402
 from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, load_files  # noqa: E402
+import figures  # noqa: E402  (bench/ is the script's folder, first on sys.path)
 
 OUTLETS = ("Le Monde", "Reuters", "AFP", "The Guardian", "Le Figaro")
 _TAIL = re.compile(r"([.!?…]*[\"'»”’)]*\s*)$")
@@ -70,6 +71,7 @@ def main(argv=None) -> int:
                     "ratios use the best run of each (other load on the machine only slows a run down)")
     ap.add_argument("--keep", metavar="DIR", help="keep the archive and outputs here")
     ap.add_argument("--model-dir", default=str(ROOT_DEFAULT), metavar="DIR", help="model registry (default models/)")
+    figures.add_option(ap)
     args = ap.parse_args(argv)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-batch-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -117,6 +119,10 @@ def main(argv=None) -> int:
         print(f"identical article tables across the three runs: {same}; "
               f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         assert one.articles == two.articles == dask.articles
+        figures.write(args.figures, {"two_vs_one": rate["local x2"] / rate["local x1"],
+                                     "dask_vs_local": rate["dask x2"] / rate["local x2"], "same_tables": same,
+                                     "one_per_s": rate["local x1"], "two_per_s": rate["local x2"],
+                                     "dask_per_s": rate["dask x2"]})
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -22,6 +22,7 @@ from service.core.lexicon import normalise  # noqa: E402
 from service.core.nlp import clear_cache, get_nlp  # noqa: E402
 from service.storage.registry import model_or_active  # noqa: E402
 from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, load_files  # noqa: E402
+import figures  # noqa: E402  (bench/ is the script's folder, first on sys.path)
 
 
 def sentences(n: int) -> dict[str, list[str]]:
@@ -50,6 +51,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--model", help="a model folder (default: the active version in models/)")
+    figures.add_option(ap)
     args = ap.parse_args(argv)
     clf = model_or_active(args.model)
     data = sentences(args.n)
@@ -90,6 +92,10 @@ def main(argv=None) -> int:
     if plain_s is not None:
         print(f"  analysis with strength {1000 * analysis_s / n:6.2f} ms/sentence vs without "
               f"{1000 * plain_s / n:.2f} ms/sentence: {analysis_s / plain_s:.3f}x (target <= 1.1x)")
+    figures.write(args.figures, {
+        "parse_per_s": n / parse_s, "full_per_s": n / full_s, "fast_per_s": n / fast_s,
+        "parse_ms": 1000 * parse_s / n, "analysis_ms": 1000 * analysis_s / n,
+        "analysis_without_strength_ms": None if plain_s is None else 1000 * plain_s / n})
     return 0
 
 

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 # Imported first: it sets the server's BLAS threads before numpy loads, so the in-process
 # reference below runs with the same setting as the server.
 from service.__main__ import cores  # noqa: E402
+import figures  # noqa: E402  (bench/ is the script's folder, first on sys.path)
 
 SEED = (ROOT / "seeds" / "000_2061794f87552b70.txt").read_text(encoding="utf-8")
 
@@ -141,6 +142,7 @@ def main(argv=None) -> int:
     ap.add_argument("--requests", type=int, default=300, help="requests per endpoint and concurrency level")
     ap.add_argument("--workers", type=int, default=None, help="server processes (default: the server's, one per core)")
     ap.add_argument("--threads", type=int, default=1, help="threads per worker (1: sync workers; more: threaded)")
+    figures.add_option(ap)
     args = ap.parse_args(argv)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -182,6 +184,7 @@ def main(argv=None) -> int:
                   f"{1000 * (lat - app):+.2f} ms vs the server's app time{vs_local} (target <= 2 ms)")
         print("\nLoad (asyncio + httpx, keep-alive pool of one connection per client):")
         print(f"{'endpoint':10}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'fail':>6}  note")
+        found = {"in_process_analyze_ms": 1000 * local["analyze"], "in_process_score_ms": 1000 * local["score"]}
         for name, (path, bodies) in cases.items():
             asyncio.run(_load(base + path, bodies, 4, 40))  # warm up
             for concurrency in (1, 8, 32):
@@ -191,6 +194,9 @@ def main(argv=None) -> int:
                 if name.startswith("analyze") and concurrency == 8:
                     note = f"p99 target <= 100 ms: {'met' if p99 <= 100 else 'NOT met'}"
                 print(f"{name:10}{concurrency:>8}{len(lat) / elapsed:>9.1f}{p50:>9.2f}{p99:>9.2f}{failures:>6}  {note}")
+                found[f"{name}_c{concurrency}_p99_ms"] = p99
+                found[f"{name}_c{concurrency}_per_s"] = len(lat) / elapsed
+        figures.write(args.figures, found)
     finally:
         server.terminate()
         server.wait(timeout=30)

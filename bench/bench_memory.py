@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from service.storage.registry import ROOT_DEFAULT  # noqa: E402
 from tests.conftest import SEED_ARTICLE, LiveServer, poll  # noqa: E402
+import figures  # noqa: E402  (bench/ is the script's folder, first on sys.path)
 
 
 def tree(pid: int) -> list[int]:
@@ -59,6 +60,7 @@ def report(title: str, root: int) -> tuple[int, int]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workers", type=int, default=2)
+    figures.add_option(ap)
     args = ap.parse_args(argv)
     server = LiveServer(ROOT_DEFAULT, workers=args.workers).start()
     try:
@@ -73,6 +75,8 @@ def main(argv=None) -> int:
         busy = report("after analysing", root)
         print(f"\nservice total PSS at rest {rest[0] / 1024:.0f} MiB (target <= 700 MB), one analysis process at rest "
               f"RSS {rest[1] / 1024:.0f} MiB (target <= 450 MB); after work {busy[0] / 1024:.0f} MiB total PSS")
+        figures.write(args.figures, {"pss_rest_mib": rest[0] / 1024, "worker_rss_rest_mib": rest[1] / 1024,
+                                     "pss_busy_mib": busy[0] / 1024, "worker_rss_busy_mib": busy[1] / 1024})
     finally:
         server.stop()
     return 0

@@ -22,6 +22,7 @@ from service.core.lexicon import normalise  # noqa: E402
 from service.core.nlp import get_nlp  # noqa: E402
 from service.web import create_app  # noqa: E402
 from training.corpus import DEFAULT_TEST, load_files  # noqa: E402
+import figures  # noqa: E402  (bench/ is the script's folder, first on sys.path)
 
 
 def fresh(n: int, tag: str) -> list[tuple[str, str]]:
@@ -35,6 +36,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=600, help="requests per path and round")
     ap.add_argument("--rounds", type=int, default=3)
+    figures.add_option(ap)
     args = ap.parse_args(argv)
     app = create_app({"TESTING": True, "LOAD_MODEL": "sync"})
     client = app.test_client()
@@ -63,6 +65,7 @@ def main(argv=None) -> int:
         print(f"  {k:12s} {v:6.2f} ms/request   (rounds: {', '.join(f'{x:.2f}' for x in times[k])})")
     print(f"  lean / sklearn path: {med['lean'] / med['sklearn']:.2f}x; lean beyond the parse: "
           f"{med['lean'] - med['parse alone']:.2f} ms (sklearn path: {med['sklearn'] - med['parse alone']:.2f} ms)")
+    figures.write(args.figures, {"lean_ms": med["lean"], "sklearn_ms": med["sklearn"], "parse_ms": med["parse alone"]})
     return 0
 
 

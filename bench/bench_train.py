@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+import figures  # noqa: E402  (bench/ is the script's folder, first on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,7 @@ def run(jobs: int, out: Path) -> tuple[float, str, dict]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    figures.add_option(ap)
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         one = run(1, Path(tmp) / "one")
@@ -49,6 +51,8 @@ def main(argv=None) -> int:
         f"  --jobs {args.jobs:<10d} {many[0]:7.1f} s   {many[0] / one[0]:.2f}x the single-process run",
         f"  same artifact bytes: {same_bytes} (sha256 {one[1][:16]}…); same card metrics: {same_metrics}",
     ]))
+    figures.write(args.figures, {"one_s": one[0], "many_s": many[0], "jobs": args.jobs, "same_bytes": same_bytes,
+                                 "same_metrics": same_metrics})
     return 0
 
 

@@ -186,6 +186,62 @@ def test_sourcing_of_sourceless_attributions_and_bare_spans():
     assert span_sourcing("a spokesperson for UEFA", "en") == "identified"
 
 
+@pytest.mark.parametrize("span, lang, expected", [
+    ("Tourist board chair Sylvia King", "en", "named"),          # a title just before the name wins
+    ("Attorney General Merrick Garland", "en", "named"),          # a title inside the run, then a name
+    ("the Attorney General's office", "en", "identified"),        # titles with no name after them
+    ("le directeur général Jean Dupont", "fr", "named"),
+    ("La Direction générale des finances publiques", "fr", "identified"),
+])
+def test_a_name_after_a_title_is_a_person(span, lang, expected):
+    assert span_sourcing(span, lang) == expected
+
+
+# --- sources the attribution rules did not report: one example each ------------------------------
+@pytest.mark.parametrize("text, lang, served", [
+    # a fronted "pour X" / "to X" (guide rule 3)
+    ("Pour des historiens, la bataille a été mal datée.", "fr", "anonymous"),
+    ("To some, the old bridge was never safe.", "en", "vague"),
+    # the subject of a main verb or adjective of attitude (rule 1)
+    ("Many dread a wave of bakery closures this winter.", "en", "vague"),
+    ("Analysts are confident gas prices will fall this winter.", "en", "anonymous"),
+    ("Des propriétaires s'inquiètent d'une hausse de la taxe foncière.", "fr", "anonymous"),
+    # an agentless passive that reports a clause (rule 6)
+    ("It was decided that the fireworks would be cancelled.", "en", "vague"),
+    # not sources: a negated verb, an intention, a bare attitude, a hedge, no reported clause,
+    # the author's own "je", a fronted hedge, a modal
+    ("Police did not comment on the arrest.", "en", "none"),
+    ("L'armée n'a communiqué aucun bilan.", "fr", "none"),
+    ("The company expects to hire 200 people.", "en", "none"),
+    ("Regulators remain sceptical.", "en", "none"),
+    ("Sales are expected to slow.", "en", "none"),
+    ("No injuries were reported.", "en", "none"),
+    ("Je crains que le pays ne devienne ingouvernable.", "fr", "none"),
+    ("Selon toute vraisemblance, la mesure sera étendue en 2027.", "fr", "none"),
+    ("Rain could yet deny the club a first title.", "en", "none"),
+])
+def test_an_unreported_source_replaces_a_learned_none(text, lang, served):
+    from service.core.strength.model import unreported_source
+
+    inp = _input(text, lang)
+    assert unreported_source("none", inp) == served
+    assert unreported_source("identified", inp) == "identified"  # the classifier's source stands
+
+
+@pytest.mark.parametrize("text, lang, served", [
+    ("The club has already found its next manager, according to a board member.", "en", "anonymous"),
+    ("The club has reportedly already found its next manager.", "en", "vague"),
+    ("Le maire a annoncé sa démission, selon Le Monde.", "fr", "identified"),
+    ("Le maire a annoncé sa démission.", "fr", None),  # one attribution frames nothing
+])
+def test_the_source_that_frames_another_attribution(text, lang, served):
+    from service.core.strength.model import framing_source
+
+    inp = _input(text, lang)
+    _, _, classes = sentence_evidence(inp)
+    assert framing_source(inp.attributions, classes) == served, (inp.attributions, classes)
+
+
 # --- training with and without the new fields ----------------------------------------------------
 def _rows(with_strength: bool) -> list[Example]:
     texts = [("Le club a transmis une offre.", "asserted", "stated", "none"),
@@ -227,3 +283,13 @@ def test_a_named_person_found_by_the_rules_wins(learned, rule, served):
     from service.core.strength.model import named_person_wins
 
     assert named_person_wins(learned, rule) == served
+
+
+@pytest.mark.parametrize("text, lang, served", [
+    ("Le ministre soutient que la réforme a réussi.", "fr", "identified"),
+    ("Les militaires ont soutenu les opérations de la milice.", "fr", "none"),  # "support", not "maintain"
+])
+def test_a_clause_verb_needs_its_clause(text, lang, served):
+    from service.core.strength.model import unreported_source
+
+    assert unreported_source("none", _input(text, lang)) == served

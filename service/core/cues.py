@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass
 
 from service.core.lexicon import (
-    LEXICON_DIR,
     SUPPORTED_LANGS,
     Match,
-    _read_tsv,
     get_lexicon,
+    grammar_words,
     normalise,
     word_tokens,
 )
@@ -24,12 +23,10 @@ from service.core.vocabulary import CUE_TYPES  # noqa: F401 (re-exported)
 
 # Clause openers: a cue after one of these (and before the next clause break) is in a
 # subordinate clause. Grammar words, not lexicon content: lexicons/<lang>/grammar_words.tsv.
-SUBORDINATORS = {lang: frozenset(r["word"] for r in _read_tsv(LEXICON_DIR / lang / "grammar_words.tsv")
-                                 if r["list"] == "subordinators") for lang in SUPPORTED_LANGS}
+SUBORDINATORS = {lang: grammar_words(lang, "subordinators") for lang in SUPPORTED_LANGS}
 # Negation words just before a reporting verb: "did not respond", "n'a pas souhaité réagir"
 # (both languages' lists: the test has always been language-blind).
-NEGATIONS = frozenset(r["word"] for lang in SUPPORTED_LANGS for r in _read_tsv(LEXICON_DIR / lang / "grammar_words.tsv")
-                      if r["list"] == "negations")
+NEGATIONS = frozenset().union(*(grammar_words(lang, "negations") for lang in SUPPORTED_LANGS))
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014«»\"\u201c\u201d]")
 # French conditional: -rais/-rait/-raient/-rions/-riez on a verb ("aurait", "viendrait").
 _FR_CONDITIONAL = re.compile(r"^\w+r(?:ais|ait|aient|ions|iez)$")

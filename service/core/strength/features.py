@@ -16,9 +16,13 @@ from service.core.strength.markers import (
     rule_level,
 )
 from service.core.strength.sourcing import attribution_sourcing, span_sourcing
-from service.core.lexicon import get_lexicon
+from service.core.cues import NEGATIONS, starts_with_condition
+from service.core.lexicon import get_lexicon, grammar_words
 from service.core.strength.words import strength_words
 from service.core.vocabulary import LEVELS, SOURCING, STANCES
+
+# What an attitude adjective's content or object hangs on: "confident that", "worried about".
+COMPLEMENTS = frozenset({"ccomp", "prep", "obl", "obl:arg", "advcl", "xcomp", "acl"})
 
 STRENGTH_FEATURES = (
     *[f"m_{kind}_{scope}_{level}" for kind in KINDS for scope in SCOPES for level in LEVELS],
@@ -45,8 +49,6 @@ def sentence_evidence(inp: StrengthInput) -> tuple[list, str, list[str]]:
 
 def strength_features(inp: StrengthInput) -> dict[str, float]:
     """The strength cue features of one sentence, by name (see ``STRENGTH_FEATURES``)."""
-    from service.core.cues import starts_with_condition
-
     markers, rule, sourcing = sentence_evidence(inp)
     f = dict.fromkeys(STRENGTH_FEATURES, 0.0)
     weakest: dict[str, int] = {}
@@ -83,31 +85,74 @@ def strength_features(inp: StrengthInput) -> dict[str, float]:
 
 def candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
     """Sources the attribution rules may miss: the class of a fronted framing phrase ("Pour la
-    CGT, ...", "To some, ..."), the class of the subject of a main verb of saying or attitude
-    ("Certains s'inquiètent ...": the verbs of ``reporting_verbs.tsv`` by lemma, and the attitude
-    verbs of ``source_words.tsv``, those heading attributed training sentences the rules missed),
-    and whether that verb is an agentless passive ("it is believed that", "il a été annoncé que",
-    "is considered": the guide's vague passive reports)."""
+    CGT, ...", "To some, ..."), the class of the subject of the main predicate of saying or
+    attitude (``attitude_predicate``), and whether that verb is an agentless passive that reports a
+    clause ("it is believed that", "il a été annoncé que", "is said to be": the guide's vague
+    passive reports; not "No injuries were reported", nor the hedge "is expected to")."""
     words = strength_words(inp.lang)
     tokens, front = inp.found.tokens, "none"
     for k in (1, 2, 3):
         if len(tokens) > k and words.role(tuple(t for t, _, _ in tokens[:k]), "framing"):
             comma = inp.found.norm.find(",", tokens[k][1])
-            if 0 < comma - tokens[k][1] <= 80:
+            hedge = any(c.type == "hedge" and c.start < comma for c in inp.found.cues)  # "Selon toute vraisemblance,"
+            if 0 < comma - tokens[k][1] <= 80 and not hedge:
                 front = span_sourcing(inp.text[tokens[k][1]:comma], inp.lang, inp.doc, tokens[k][1])
             break
     subject, agentless = "none", False
-    if inp.doc is not None:
-        root = next((t for t in inp.doc if t.dep_ == "ROOT"), None)
-        lemma = root.lemma_.lower() if root is not None else ""
-        attitude = words.role(lemma, "attitude_verb") or lemma in get_lexicon(inp.lang).verbs_by_lemma
-        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")), None) if attitude else None
-        deps = {c.dep_ for c in root.children} if attitude else set()
-        agentless = bool(deps & {"auxpass", "aux:pass"}) and not deps & {"agent", "obl:agent"}
-        if subj is not None:
+    root = next((t for t in inp.doc if t.dep_ == "ROOT"), None) if inp.doc is not None else None
+    kind = attitude_predicate(root, inp.lang) if root is not None else ""
+    if kind:
+        deps = {c.dep_ for c in root.children}
+        hedge = any(c.type == "hedge" and c.start <= root.idx < c.end for c in inp.found.cues)  # "is expected to"
+        agentless = (kind == "verb" and not hedge and bool(deps & {"auxpass", "aux:pass"})
+                     and not deps & {"agent", "obl:agent"} and "ccomp" in deps)  # a reported clause
+        # A passive verb's subject is what is reported ("Il a été décidé que", "La réforme a été
+        # annoncée"), except after an attitude participle ("Les syndicats sont convaincus que").
+        subjects = ("nsubj", "nsubj:pass") if kind == "adjective" else ("nsubj",)
+        subj = next((c for c in root.children if c.dep_ in subjects), None)
+        if (subj is not None and not _not_a_report(root, kind, inp.lang) and not starts_with_condition(inp.text)
+                and subj.lower_ not in grammar_words(inp.lang, "first_person")):
             first, last = min(t.idx for t in subj.subtree), max(t.idx + len(t) for t in subj.subtree)
             subject = span_sourcing(inp.text[first:last], inp.lang, inp.doc, first)
     return front, subject, agentless
+
+
+def attitude_predicate(root, lang: str) -> str:
+    """"verb" when the sentence's root is a verb of saying (``reporting_verbs.tsv``) or attitude
+    (``attitude_verb`` in ``source_words.tsv``: "Critics call the budget dishonest";
+    ``attitude_verb_clause`` only with a clause: "soutient que", "The BBC understands that"),
+    "adjective" when it is an attitude adjective or has one as its complement ("Analysts are
+    confident that", "Les syndicats sont convaincus que"), else ""."""
+    words = strength_words(lang)
+    lemma = root.lemma_.lower()
+    if any(words.role(w, "attitude_adjective") for w in (lemma, root.lower_)):
+        return "adjective"
+    if any(c.dep_ == "acomp" and words.role(c.lemma_.lower(), "attitude_adjective") for c in root.children):
+        return "adjective"
+    if words.role(lemma, "attitude_verb_clause"):  # "soutient que", not "soutient les opérations"
+        return "verb" if any(c.dep_ == "ccomp" for c in root.children) else ""
+    return "verb" if words.role(lemma, "attitude_verb") or lemma in get_lexicon(lang).verbs_by_lemma else ""
+
+
+def _not_a_report(root, kind: str, lang: str) -> bool:
+    """The subject is not a source when the verb is negated ("Police did not comment", "L'armée
+    n'a communiqué aucun bilan": facts,
+    guide rule 7), hedged by a modal ("Rain could yet deny Somerset": the author's own guess),
+    takes an infinitive of intention ("The company expects to hire", "La préfecture a décidé de
+    fermer": plans are facts about the actor, rule 6), or when an attitude adjective has no
+    complement ("Regulators remain sceptical": a fact about them)."""
+    children = list(root.children)
+    if any(c.lower_.strip("'’") in NEGATIONS for c in children):
+        return True
+    if any(c.dep_.startswith("aux") and (c.tag_ == "MD" or c.lemma_.lower() in ("pouvoir", "devoir")) for c in children):
+        return True
+    adjectives = [root] + [c for c in children if c.dep_ == "acomp"]  # "are confident that", "worried about"
+    if kind == "adjective" and not any(c.dep_ in COMPLEMENTS for a in adjectives for c in a.children):
+        return True
+    has_object = any(c.dep_ in ("dobj", "obj") for c in children)
+    return not has_object and any(
+        c.dep_ == "xcomp" and "Inf" in c.morph.get("VerbForm") and not any(g.dep_.startswith("nsubj") for g in c.children)
+        for c in children)
 
 
 class StrengthCues(TransformerMixin, BaseEstimator):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from service.core.strength.features import StrengthCues, sentence_evidence
+from service.core.strength.features import StrengthCues, candidate_sources, sentence_evidence
 from service.core.strength.markers import StrengthInput, explaining
 from service.core.strength.ordinal import OrdinalLogisticRegression
 from service.core.vocabulary import LEVELS
@@ -65,16 +65,22 @@ class LanguageStrength:
                 sparse.hstack([rows, cues * self.sourcing_weight], format="csr"))
 
     def sourcing_of(self, X, inputs: list[StrengthInput]) -> list[str]:
-        """The classifier's class, except that a person the attribution rules name wins over its
-        ``identified`` or ``anonymous`` (see ``named_person_wins``); no classifier: the rule
-        class of the main attribution."""
+        """The classifier's class, except that the source of an attribution that frames another
+        wins (``framing_source``), a person the attribution rules name wins over its
+        ``identified`` or ``anonymous`` (``named_person_wins``), and a source the rules did not
+        report replaces its ``none`` (``unreported_source``); no classifier: the rule class of
+        the main attribution."""
         learned = [str(c) for c in self.sourcing.predict(X)] if self.sourcing is not None else [None] * len(inputs)
         out = []
         for inp, cls in zip(inputs, learned):
             _, _, classes = sentence_evidence(inp)
             main = [c for a, c in zip(inp.attributions, classes) if a.get("main_clause")]
             rule = main[0] if main else None
-            out.append(named_person_wins(cls, rule) if cls is not None else rule or "vague")
+            if cls is None:
+                out.append(rule or "vague")
+                continue
+            framing = framing_source(inp.attributions, classes)
+            out.append(framing if framing and cls != "none" else unreported_source(named_person_wins(cls, rule), inp))
         return out
 
 
@@ -116,6 +122,34 @@ def named_person_wins(learned: str, rule: str | None) -> str:
     saw a body or an unnamed source: "Selon le maire, Hugo Lemaire, ..." (the n-grams read "le
     maire"; the apposed name is what makes the source checkable)."""
     return "named" if rule == "named" and learned in ("identified", "anonymous") else learned
+
+
+def framing_source(attributions: list[dict], classes: list[str]) -> str | None:
+    """The class of a main-clause attribution whose content holds another one's cue: "The club
+    has found its next manager, according to a board member" (the board member vouches for the
+    whole claim, verb included: guide rule 3), "X has reportedly found ..."; None without one."""
+    main = [(a, c) for a, c in zip(attributions, classes) if a.get("main_clause")]
+    for a, cls in main:
+        content = a.get("content")
+        if content and any(b is not a and content["start"] <= b["cue"]["start"] < content["end"] for b, _ in main):
+            return cls
+    return None
+
+
+def unreported_source(learned: str, inp: StrengthInput) -> str:
+    """A source the attribution rules did not report makes the sourcing when the classifier saw
+    none: a fronted "Pour des historiens, ..." (guide rule 3), the subject of a main verb or
+    adjective of attitude ("Many dread a wave of closures", "Analysts are confident that": rule
+    1, the main claim carries a source), else an agentless report ("It was decided that": rule
+    6, vague)."""
+    if learned != "none" or inp.doc is None:
+        return learned
+    front, subject, agentless = candidate_sources(inp)
+    if front != "none":
+        return front
+    if subject != "none":
+        return subject
+    return "vague" if agentless else learned
 
 
 def level_index(levels) -> np.ndarray:

@@ -122,7 +122,7 @@ def capitalised_runs(raw: list[str], toks: list[str], words: StrengthWords, skip
 
     A run after a determiner or a particle ("la Banque de France", "of England", "d'Orange"), an
     acronym, or a run holding an organisation word is an organisation; a run that opens the span
-    or follows a common noun or a title ("L'économiste Jeanne Ferrat", "Councillor Pauline
+    or follows a common noun or a title (``_titled_name``) ("L'économiste Jeanne Ferrat", "Councillor Pauline
     Searle", "Merz") is a person."""
     kinds, i, n = [], 0, len(raw)
     while i < n:
@@ -138,7 +138,7 @@ def capitalised_runs(raw: list[str], toks: list[str], words: StrengthWords, skip
             before = []  # "Le président du Conseil italien, Giorgia Meloni": the name stands alone
         elif i > 1 and breaks[i - 2]:
             before = before[-1:]
-        if len(run) > 1 and words.role(run[0], "title"):
+        if _titled_name(run, before, words):
             kinds.append("person")
         elif _organisation(run, raw[i], before, words):
             kinds.append("organisation")
@@ -146,6 +146,19 @@ def capitalised_runs(raw: list[str], toks: list[str], words: StrengthWords, skip
             kinds.append("person")
         i = j + 1
     return kinds
+
+
+def _titled_name(run: list[str], before: list[str], words: StrengthWords) -> bool:
+    """A name after a title: "Councillor Pauline Searle", "board chair Sylvia King" (the title
+    just before the run wins over an organisation word before it), "Cook County State's Attorney
+    Eric Sutton" (a title inside the run, followed by one to three words of a name)."""
+    if any(words.role(t, "title") for t in before):  # "la conseillère régionale Amélie Tran"
+        return True
+    titles = [k for k, t in enumerate(run[:-1]) if words.role(t, "title")]
+    if not titles:
+        return False
+    name = run[titles[-1] + 1:]
+    return len(name) <= 3 and not any(words.role(t, r) for t in name for r in ("particle", "organisation", "title"))
 
 
 def _organisation(run: list[str], first: str, before: list[str], words: StrengthWords) -> bool:
