@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.batch.engines import ModelRef, peak_rss  # noqa: E402
+from service.batch.worker import ModelRef, peak_rss  # noqa: E402
 from service.batch.inputs import open_inputs  # noqa: E402
 from service.batch.run import run_batch  # noqa: E402
 from service.batch.tables import read_table  # noqa: E402

@@ -2,7 +2,7 @@
 
     python bench/bench_http.py [--requests 300] [--workers W] [--threads T]
 
-Starts ``python -m service`` (gunicorn; by default one sync worker per core) on a free loopback
+Starts ``python -m service`` (its defaults: a threaded web front, one analysis process per core) on a free loopback
 port, then for 1, 8 and 32 concurrent clients (a bounded asyncio + httpx client) sends a fixed
 number of requests to ``/v1/score`` (one sentence) and ``/v1/analyze`` (the seed article), every
 request with text the server's parse cache has not seen (corpus sentences; seed-article variants
@@ -141,12 +141,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--requests", type=int, default=300, help="requests per endpoint and concurrency level")
     ap.add_argument("--workers", type=int, default=None, help="server processes (default: the server's, one per core)")
-    ap.add_argument("--threads", type=int, default=1, help="threads per worker (1: sync workers; more: threaded)")
+    ap.add_argument("--threads", type=int, default=None, help="front threads (default: the server's)")
     figures.add_option(ap)
     args = ap.parse_args(argv)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "service", "--port", str(port), "--threads", str(args.threads)]
+    cmd = [sys.executable, "-m", "service", "--port", str(port)]
+    if args.threads:
+        cmd += ["--threads", str(args.threads)]
     if args.workers:
         cmd += ["--workers", str(args.workers)]
     server = subprocess.Popen(cmd,
@@ -166,8 +168,8 @@ def main(argv=None) -> int:
         pool = sentences()
         local = in_process(pool)
         workers = args.workers or cores()
-        kind = "sync" if args.threads == 1 else f"threaded ({args.threads} threads each)"
-        print(f"server: gunicorn, {workers} {kind} worker(s) on {cores()} core(s), 127.0.0.1:{port}; "
+        kind = f"analysis process(es) behind a front of {args.threads or 'the default number of'} thread(s)"
+        print(f"server: gunicorn, {workers} {kind} on {cores()} core(s), 127.0.0.1:{port}; "
               f"{args.requests} requests per cell")
         print(f"in-process p50: score {1000 * local['score']:.2f} ms, analyze(seed) {1000 * local['analyze']:.2f} ms")
         score_bodies = ({"sentences": [pool[i % (len(pool) - 100)]], "lang": "fr"} for i in range(10 ** 9))
