@@ -10,7 +10,7 @@ from service.core.attribution.catalogue import CATALOGUE, render
 from service.core.attribution.rules import STAGES, all_rules, disabled
 from service.core.attribution.words import FILE_NAME, LISTS, words
 from service.core.cues import analyze_cues
-from service.core.lexicon import LEXICON_DIR, SUPPORTED_LANGS
+from service.core.lexicon import GRAMMAR_LISTS, LEXICON_DIR, SUPPORTED_LANGS
 from service.core.nlp import parse
 
 RULES = all_rules()
@@ -66,11 +66,10 @@ def test_the_catalogue_is_up_to_date():
         "docs/attribution_rules.md is out of date: run python -m service.core.attribution.catalogue"
 
 
-GRAMMAR_LISTS = {"subordinators", "negations", "first_person"}  # read by service/core/cues.py and features.py
 
 
 @pytest.mark.parametrize("lang", SUPPORTED_LANGS)
-@pytest.mark.parametrize("file_name, declared", [(FILE_NAME, set(LISTS)), ("grammar_words.tsv", GRAMMAR_LISTS)])
+@pytest.mark.parametrize("file_name, declared", [(FILE_NAME, set(LISTS)), ("grammar_words.tsv", set(GRAMMAR_LISTS))])
 def test_word_list_files_are_well_formed(lang, file_name, declared):
     lines = (LEXICON_DIR / lang / file_name).read_text(encoding="utf-8").split("\n")
     assert lines[0] == "list\tword" and lines[-1] == "" and "" not in lines[1:-1]

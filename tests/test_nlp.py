@@ -62,3 +62,6 @@ def test_parsed_text_is_its_string():
     assert text == "It rained." and text.doc is doc
     assert docs_of([text], "en")[0] is doc
     assert [t.text for t in docs_of(["It rained."], "en")[0]] == ["It", "rained", "."]
+    import pickle
+
+    assert type(pickle.loads(pickle.dumps(text))) is str  # a Doc never travels to another process

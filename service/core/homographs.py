@@ -35,11 +35,11 @@ def misread_verb(doc, lang: str) -> int | None:
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or root.pos_ in ("VERB", "AUX"):
         return None
-    for tok in doc[1:]:
+    subject = next((t.i for t in doc if t.pos_ in ("NOUN", "PROPN", "PRON")), len(doc))  # the first noun or pronoun
+    for tok in doc[subject + 1:]:
         if tok.lower_ in table and tok.pos_ not in ("VERB", "AUX"):
             before = doc[tok.i - 1]
-            subject = any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in doc[:tok.i])
-            if subject and before.pos_ not in NOUN_BEFORE and not before.is_punct:
+            if before.pos_ not in NOUN_BEFORE and not before.is_punct:
                 return tok.i
     return None
 

@@ -103,10 +103,17 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
     return [{k: (v or "").strip() for k, v in row.items() if k} for row in rows]
 
 
+# The lists of grammar_words.tsv and who reads them: cues.py (subordinators, negations),
+# features.py (first_person), strength/features.py (modal_verbs).
+GRAMMAR_LISTS = ("subordinators", "negations", "first_person", "modal_verbs")
+
+
 @lru_cache(maxsize=None)
 def grammar_words(lang: str, name: str) -> frozenset[str]:
-    """One list of ``lexicons/<lang>/grammar_words.tsv`` ("subordinators", "negations",
-    "first_person"): grammar, not lexicon content."""
+    """One list of ``lexicons/<lang>/grammar_words.tsv`` (``GRAMMAR_LISTS``): grammar, not
+    lexicon content."""
+    if name not in GRAMMAR_LISTS:
+        raise KeyError(f"no grammar list {name!r}")
     return frozenset(r["word"] for r in _read_tsv(LEXICON_DIR / lang / "grammar_words.tsv") if r["list"] == name)
 
 

@@ -88,7 +88,14 @@ def candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
     CGT, ...", "To some, ..."), the class of the subject of the main predicate of saying or
     attitude (``attitude_predicate``), and whether that verb is an agentless passive that reports a
     clause ("it is believed that", "il a été annoncé que", "is said to be": the guide's vague
-    passive reports; not "No injuries were reported", nor the hedge "is expected to")."""
+    passive reports; not "No injuries were reported", nor the hedge "is expected to"). Computed
+    once per sentence: the features read it, and so does ``model.unreported_source``."""
+    if inp.candidates is None:
+        inp.candidates = _candidate_sources(inp)
+    return inp.candidates
+
+
+def _candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
     words = strength_words(inp.lang)
     tokens, front = inp.found.tokens, "none"
     for k in (1, 2, 3):
@@ -136,15 +143,16 @@ def attitude_predicate(root, lang: str) -> str:
 
 def _not_a_report(root, kind: str, lang: str) -> bool:
     """The subject is not a source when the verb is negated ("Police did not comment", "L'armée
-    n'a communiqué aucun bilan": facts,
-    guide rule 7), hedged by a modal ("Rain could yet deny Somerset": the author's own guess),
+    n'a communiqué aucun bilan": facts, guide rule 7), hedged by a modal (a tagged modal or one of
+    ``grammar_words.tsv``'s ``modal_verbs``: "Rain could yet deny Somerset", the author's guess),
     takes an infinitive of intention ("The company expects to hire", "La préfecture a décidé de
     fermer": plans are facts about the actor, rule 6), or when an attitude adjective has no
     complement ("Regulators remain sceptical": a fact about them)."""
     children = list(root.children)
     if any(c.lower_.strip("'’") in NEGATIONS for c in children):
         return True
-    if any(c.dep_.startswith("aux") and (c.tag_ == "MD" or c.lemma_.lower() in ("pouvoir", "devoir")) for c in children):
+    modals = grammar_words(lang, "modal_verbs")
+    if any(c.dep_.startswith("aux") and (c.tag_ == "MD" or c.lemma_.lower() in modals) for c in children):
         return True
     adjectives = [root] + [c for c in children if c.dep_ == "acomp"]  # "are confident that", "worried about"
     if kind == "adjective" and not any(c.dep_ in COMPLEMENTS for a in adjectives for c in a.children):

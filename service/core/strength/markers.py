@@ -35,6 +35,7 @@ class StrengthInput:
     attributions: list = field(default_factory=list)
     doc: object = None
     evidence: tuple | None = field(default=None, repr=False, compare=False)  # see features.sentence_evidence
+    candidates: tuple | None = field(default=None, repr=False, compare=False)  # see features.candidate_sources
 
 
 @dataclass(frozen=True)
