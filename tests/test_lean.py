@@ -46,3 +46,60 @@ def test_weights_dropped_parts_and_dense_unions_follow_sklearn():
     assert np.array_equal(transform(dense, texts), dense.transform(texts))
     pipe = Pipeline([("union", union), ("scale", FunctionTransformer(lambda X: X * 3))]).fit(texts)
     assert (transform(pipe, texts) != pipe.transform(texts)).nnz == 0
+
+
+# --- the TF-IDF weighting, trusted rows and linear predictions ------------------------------------
+TEXTS = ["alpha beta gamma", "beta beta gamma delta", "", "gamma delta epsilon alpha", "zeta"]
+
+
+@pytest.mark.parametrize("options", [
+    {"sublinear_tf": True, "dtype": np.float32}, {"norm": "l1"}, {"norm": None, "use_idf": False},
+    {"smooth_idf": False, "ngram_range": (1, 2)}, {"binary": True}, {"analyzer": "char_wb", "ngram_range": (2, 3)},
+])
+def test_tfidf_weighting_is_sklearns_bit_for_bit(options):
+    from service.core.lean import tfidf
+
+    vec = TfidfVectorizer(**options).fit(TEXTS)
+    for batch in (TEXTS, [TEXTS[1]], [""], ["unseen words only"]):
+        got, expected = tfidf(vec, batch), vec.transform(batch)
+        assert got.format == "csr" and got.dtype == expected.dtype and got.shape == expected.shape
+        assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+        assert np.array_equal(got.data, expected.data)
+
+
+def test_trusted_rows_only_inside_lean_checks_and_only_when_they_fit():
+    from sklearn.linear_model import LogisticRegression
+
+    from service.core.lean import rows_for
+
+    X = sparse.random(40, 6, density=0.5, format="csr", random_state=0)
+    model = LogisticRegression().fit(X, np.arange(40) % 2)
+    with lean_checks():
+        assert rows_for(model, X) is X  # taken as it is
+        assert rows_for(model, X.toarray()) is not X  # dense: validated (converted)
+        with pytest.raises(ValueError, match="features"):
+            rows_for(model, sparse.random(3, 5, density=0.5, format="csr"))
+        assert rows_for(model, X, dtype=np.float32).dtype == np.float32  # another dtype: converted
+    bad = X.copy()
+    bad.data[0] = np.nan
+    with lean_checks():
+        assert rows_for(model, bad) is bad
+    with pytest.raises(ValueError, match="NaN"):  # outside: sklearn's validate_data
+        rows_for(model, bad)
+    with pytest.raises(ValueError, match="features"):
+        rows_for(model, sparse.random(3, 5, density=0.5, format="csr"))
+
+
+@pytest.mark.parametrize("classes", [2, 4])
+def test_linear_predict_is_the_estimators_own(classes):
+    from sklearn.linear_model import LogisticRegression
+
+    from service.core.lean import linear_predict
+
+    rng = np.random.RandomState(0)
+    X = sparse.csr_matrix(rng.rand(120, 8))
+    y = np.array(["a", "b", "c", "d"][:classes])[rng.randint(0, classes, 120)]
+    model = LogisticRegression().fit(X, y)
+    with lean_checks():
+        got = linear_predict(model, X)
+    assert got.dtype == model.predict(X).dtype and np.array_equal(got, model.predict(X))

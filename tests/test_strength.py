@@ -78,6 +78,8 @@ def test_ordinal_score_orders_within_and_across_classes():
     w = model.coef_ / np.linalg.norm(model.coef_)
     assert w @ (np.array([2.0, -1.0, 0.5, 0.0]) / np.linalg.norm([2.0, -1.0, 0.5, 0.0])) > 0.99
     assert np.allclose(model.predict_proba(X).sum(axis=1), 1.0)
+    both = model.score_and_predict(X)  # one pass, what the service calls
+    assert np.array_equal(both[0], score) and np.array_equal(both[1], pred)
 
 
 def test_ordinal_model_is_deterministic_and_follows_conventions():

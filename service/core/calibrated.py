@@ -17,6 +17,8 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from service.core.lean import rows_for
+
 
 class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
     """Logistic regression, sigmoid-calibrated per class on ``cv`` folds (probabilities averaged)."""
@@ -50,7 +52,7 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self, "folds_")
-        X = validate_data(self, X, accept_sparse="csr", reset=False)  # one check, not one per fold
+        X = rows_for(self, X)  # one check, not one per fold
         n, k = X.shape[0], len(self.classes_)
         total = np.zeros((n, k))
         for coef, intercept, a, b, index in self.folds_:

@@ -22,6 +22,7 @@ from service.core.cues import (
     quote_spans,
     starts_with_condition,
 )
+from service.core.lean import tfidf
 from service.core.lexicon import SUPPORTED_LANGS, grammar_words, normalise
 from service.core.vocabulary import LABELS  # noqa: F401 (re-exported for old artifacts' imports)
 
@@ -210,7 +211,7 @@ class ClauseWords(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.transform(self._docs(X))
+        return tfidf(self.vectorizer_, self._docs(X))
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray([f"clause__{n}" for n in self.vectorizer_.get_feature_names_out()], dtype=object)

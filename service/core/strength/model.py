@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from service.core.lean import linear_predict
 from service.core.strength.features import StrengthCues, candidate_sources, sentence_evidence
 from service.core.strength.markers import StrengthInput, explaining
 from service.core.strength.ordinal import OrdinalLogisticRegression
@@ -70,7 +71,7 @@ class LanguageStrength:
         ``identified`` or ``anonymous`` (``named_person_wins``), and a source the rules did not
         report replaces its ``none`` (``unreported_source``); no classifier: the rule class of
         the main attribution."""
-        learned = [str(c) for c in self.sourcing.predict(X)] if self.sourcing is not None else [None] * len(inputs)
+        learned = [str(c) for c in linear_predict(self.sourcing, X)] if self.sourcing is not None else [None] * len(inputs)
         out = []
         for inp, cls in zip(inputs, learned):
             _, _, classes = sentence_evidence(inp)
@@ -103,8 +104,7 @@ class StrengthModels:
                 continue
             batch = [inputs[i] for i in rows]
             X, Xs = model.matrices(union_rows, batch)
-            scores = model.ordinal.predict_score(X)
-            levels = model.ordinal.predict(X)
+            scores, levels = model.ordinal.score_and_predict(X)
             sourcing = model.sourcing_of(Xs, batch)
             learned_none = model.sourcing is not None and "none" in model.sourcing.classes_
             for i, inp, score, level, source in zip(rows, batch, scores, levels, sourcing):

@@ -21,6 +21,8 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from service.core.lean import rows_for
+
 
 class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
     """Proportional-odds logistic regression.
@@ -80,7 +82,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
     def latent(self, X) -> np.ndarray:
         """The score w.x that orders sentences."""
         check_is_fitted(self, "coef_")
-        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=np.float64)
+        X = rows_for(self, X, dtype=np.float64)
         return np.asarray(X @ self.coef_).reshape(-1)
 
     def cumulative_proba(self, X) -> np.ndarray:
@@ -89,7 +91,10 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         return expit(z[:, None] - self.thresholds_[None, :])
 
     def predict_proba(self, X) -> np.ndarray:
-        above = self.cumulative_proba(X)
+        return self._class_proba(self.cumulative_proba(X))
+
+    @staticmethod
+    def _class_proba(above: np.ndarray) -> np.ndarray:
         n = above.shape[0]
         upper = np.hstack([np.ones((n, 1)), above])
         lower = np.hstack([above, np.zeros((n, 1))])
@@ -102,6 +107,12 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
     def predict_score(self, X) -> np.ndarray:
         """The expected class index, scaled to 0..1 (0: surely the lowest class)."""
         return self.cumulative_proba(X).mean(axis=1)
+
+    def score_and_predict(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """``(predict_score(X), predict(X))`` from one pass over X."""
+        check_is_fitted(self, "coef_")
+        above = self.cumulative_proba(X)
+        return above.mean(axis=1), self.classes_[np.argmax(self._class_proba(above), axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
