@@ -75,23 +75,21 @@ class PhraseMatcher:
         return sum(len(c) for c in self._by_first.values())
 
     def find(self, tokens: list[tuple[str, int, int]]) -> list[Match]:
+        """Left to right, the longest phrase at each word that can start one; a match's words
+        are not tried again."""
+        by_first = self._by_first
         words = [t[0] for t in tokens]
         out: list[Match] = []
-        i, n = 0, len(words)
-        while i < n:
-            cands = self._by_first.get(words[i])
-            hit = None
-            if cands:
-                for key, entry in cands:
-                    k = len(key)
-                    if tuple(words[i:i + k]) == key:
-                        hit = Match(entry, i, i + k - 1, tokens[i][1], tokens[i + k - 1][2])
-                        break
-            if hit:
-                out.append(hit)
-                i = hit.last + 1
-            else:
-                i += 1
+        free = 0  # the first word not inside a match
+        for i in [j for j, w in enumerate(words) if w in by_first]:
+            if i < free:
+                continue
+            for key, entry in by_first[words[i]]:
+                k = len(key)
+                if k == 1 or tuple(words[i:i + k]) == key:
+                    out.append(Match(entry, i, i + k - 1, tokens[i][1], tokens[i + k - 1][2]))
+                    free = i + k
+                    break
         return out
 
 
