@@ -4,7 +4,7 @@ The classifier's features, the attribution extractor and the strength model all 
 the same sentences. ``analyze`` parses once and hands the features ``ParsedText`` values (the
 sentence's text with its Doc); plain strings (training, evaluation) are parsed through the cache,
 which lets cross-validation folds reuse one parse. Named-entity recognition is not used and is
-excluded for speed.
+excluded for speed, the model's string table for memory.
 """
 from __future__ import annotations
 
@@ -68,7 +68,10 @@ def get_nlp(lang: str):
 
     if lang not in SPACY_MODELS:
         raise ValueError(f"unsupported language {lang!r}")
-    nlp = spacy.load(SPACY_MODELS[lang], exclude=["ner"])
+    # "strings": the model's string table (712,952 strings in French, about 130 MB a process)
+    # only names hashes spaCy already holds (vector keys, lexicon words); spaCy adds each string
+    # it meets as it tokenises, so parses are the same without it (tests/test_nlp.py).
+    nlp = spacy.load(SPACY_MODELS[lang], exclude=["ner", "strings"])
     _index_as_sets(nlp)
     return nlp
 
