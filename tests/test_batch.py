@@ -316,6 +316,19 @@ def test_pool_and_dask_match_in_process_row_for_row(archive_file, model_dir, ref
         assert (out / "errors.jsonl").read_bytes() == (reference / "errors.jsonl").read_bytes()
 
 
+def test_local_cluster_workers_do_not_sample_their_task_thread():
+    """The LocalCluster the Dask engine starts has the profiler and GIL monitor off in its workers."""
+    import dask
+    from distributed import Client
+
+    from service.batch.engines import LOCAL_CLUSTER_CONFIG, local_cluster
+
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        seen = client.run(lambda: {key: dask.config.get(key) for key in LOCAL_CLUSTER_CONFIG})
+    assert list(seen.values()) == [{key: False for key in LOCAL_CLUSTER_CONFIG}]
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # the driver's own config is untouched
+
+
 def test_a_model_that_cannot_load_stops_the_run_with_a_message(archive_file, model_dir, tmp_path, capsys):
     """Last in this file: it leaves the test process without a loaded model."""
     broken = tmp_path / "models"
@@ -326,3 +339,4 @@ def test_a_model_that_cannot_load_stops_the_run_with_a_message(archive_file, mod
     assert _run([archive_file], tmp_path / "out", broken, "--processes", 1) == 1
     err = capsys.readouterr().err
     assert "cannot load the model" in err and "does not match the card" in err and "Traceback" not in err
+
