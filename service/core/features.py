@@ -171,7 +171,7 @@ def clause_tokens(doc, quotes) -> list[str]:
     for tok in doc:
         if tok.is_punct or tok.is_space:
             continue
-        if any(a <= tok.idx < b for a, b in quotes):
+        if quotes and any(a <= tok.idx < b for a, b in quotes):
             tag = "Q"
         else:
             tag = "M" if in_main_clause(tok) else "S"

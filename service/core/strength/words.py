@@ -27,8 +27,10 @@ MARKERS_FILE = "strength_markers.tsv"
 SOURCE_WORDS_FILE = "source_words.tsv"
 
 
+@lru_cache(maxsize=1 << 16)
 def phrase_key(text: str) -> tuple[str, ...]:
-    """Lower-cased word tokens: the key the lexicon matcher uses for a phrase."""
+    """Lower-cased word tokens: the key the lexicon matcher uses for a phrase (cached: the
+    sourcing rules ask for the roles of the same few words many times a sentence)."""
     return tuple(tok for tok, _, _ in word_tokens(normalise(text)))
 
 
