@@ -50,7 +50,7 @@ def transform(step, X):
                 return step.transform(X)  # not used by our pipelines: leave it to sklearn
             Xt = transform(part, X)
             weight = weights.get(name)
-            parts.append(Xt if weight is None else Xt * weight)
+            parts.append(Xt if weight is None or weight == 1 else Xt * weight)  # x * 1.0 is x
         if any(sparse.issparse(p) for p in parts):
             return sparse.hstack(parts).tocsr()
         return np.hstack(parts)
