@@ -35,6 +35,13 @@ def run(jobs: int, out: Path) -> tuple[float, str, dict]:
     return seconds, digest, metrics
 
 
+def _differences(a, b, path: str = "") -> list[tuple[str, object, object]]:
+    """The leaves where two card metric trees differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted(set(a) | set(b)) for d in _differences(a.get(k), b.get(k), f"{path}.{k}".lstrip("."))]
+    return [] if a == b else [(path, a, b)]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -45,12 +52,13 @@ def main(argv=None) -> int:
         many = run(args.jobs, Path(tmp) / "many")
     same_bytes = one[1] == many[1]
     same_metrics = json.dumps(one[2], sort_keys=True) == json.dumps(many[2], sort_keys=True)
+    differ = _differences(one[2], many[2])
     print("\n".join([
         f"training on the shipped corpus ({os.cpu_count()} cores):",
         f"  --jobs 1          {one[0]:7.1f} s",
         f"  --jobs {args.jobs:<10d} {many[0]:7.1f} s   {many[0] / one[0]:.2f}x the single-process run",
         f"  same artifact bytes: {same_bytes} (sha256 {one[1][:16]}…); same card metrics: {same_metrics}",
-    ]))
+    ] + [f"    {path}: {a} (--jobs 1) vs {b}" for path, a, b in differ[:20]]))
     figures.write(args.figures, {"one_s": one[0], "many_s": many[0], "jobs": args.jobs, "same_bytes": same_bytes,
                                  "same_metrics": same_metrics})
     return 0

@@ -93,6 +93,25 @@ def test_ordinal_model_is_deterministic_and_follows_conventions():
         OrdinalLogisticRegression(order=("a", "b")).fit(X, y)
 
 
+def test_strength_cross_validation_is_the_same_in_one_process_and_in_two():
+    """``training.train --jobs N`` runs the strength folds in N processes: same figures, same threshold."""
+    from types import SimpleNamespace
+
+    from scipy import sparse
+
+    from training.strength import cross_validate
+
+    X, y = _ordinal_data(n=200)
+    X = sparse.csr_matrix(X)
+    rng = np.random.RandomState(1)
+    sources = np.array(["named", "vague", "none", "anonymous"])[(X[:, 0].toarray().ravel() > 0).astype(int)
+                                                               + 2 * (rng.rand(200) > 0.5)]
+    rows = [SimpleNamespace(sourcing=s) for s in sources]
+    args = (X, X, rows, y, list(range(200)), sources, 0, 5)
+    one, two = cross_validate(*args, jobs=1), cross_validate(*args, jobs=2)
+    assert one == two and {"level_accuracy", "sourcing_macro_f1", "threshold"} <= set(one)
+
+
 # --- markers and the guide's level rule -----------------------------------------------------------
 def _input(text: str, lang: str) -> StrengthInput:
     doc = parse([text], lang)[0]

@@ -8,11 +8,13 @@ training split. Defaults were chosen by 5-fold cross-validation on the training 
 from __future__ import annotations
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy.stats import spearmanr
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
 
 from service.core.classifier import Classifier
 from service.core.strength.features import StrengthCues
@@ -37,8 +39,9 @@ def make_models(seed: int = 0) -> tuple[OrdinalLogisticRegression, LogisticRegre
     return ordinal, sourcing
 
 
-def fit_language(pipe, examples: list, lang: str, mode: str, seed: int = 0, cv_folds: int = 5):
-    """(LanguageStrength or None, cross-validated figures) for one language and mode."""
+def fit_language(pipe, examples: list, lang: str, mode: str, seed: int = 0, cv_folds: int = 5, jobs: int = 1):
+    """(LanguageStrength or None, cross-validated figures) for one language and mode; ``jobs``
+    processes run the cross-validation folds (the fitted models stay in this process)."""
     rows = [e for e in examples if e.level and e.label != "none"]
     if len(rows) < MIN_ROWS or len({e.level for e in rows}) < 2:
         return None, {}
@@ -57,33 +60,48 @@ def fit_language(pipe, examples: list, lang: str, mode: str, seed: int = 0, cv_f
     model.ordinal = ordinal.fit(X, levels)
     if len(set(sources)) >= 2:
         model.sourcing = sourcing.fit(Xs[src_rows], sources)
-    cv = cross_validate(X, Xs, rows, levels, src_rows, sources, seed, cv_folds)
+    cv = cross_validate(X, Xs, rows, levels, src_rows, sources, seed, cv_folds, jobs)
     model.threshold = cv.pop("threshold", None)
     return model, cv
 
 
-def cross_validate(X, Xs, rows, levels, src_rows, sources, seed: int, cv_folds: int) -> dict:
+def _ordinal_fold(X, levels, train, test, seed: int):
+    with threadpool_limits(1):  # the same arithmetic in this process and in a worker
+        m = clone(make_models(seed)[0]).fit(X[train], levels[train])
+        return "ordinal", test, (m.predict_score(X[test]), m.predict(X[test]))
+
+
+def _sourcing_fold(Xs, sources, train, test, seed: int):
+    with threadpool_limits(1):  # lbfgs's vector sums depend on the BLAS threads
+        m = clone(make_models(seed)[1]).fit(Xs[train], sources[train])
+        return "sourcing", test, m.predict(Xs[test])
+
+
+def cross_validate(X, Xs, rows, levels, src_rows, sources, seed: int, cv_folds: int, jobs: int = 1) -> dict:
     """Out-of-fold commitment and sourcing on the training split: figures for the card and the
-    commitment threshold below which a claim reads as uncertain."""
+    commitment threshold below which a claim reads as uncertain. The folds are independent fits:
+    ``jobs`` processes run them, each fold on one BLAS thread, so the figures do not depend on it."""
     codes = np.array([LEVELS.index(lv) for lv in levels])
     folds = min(cv_folds, int(np.bincount(codes).max()))
     if folds < 2:
         return {}
     score, pred = np.zeros(len(rows)), np.empty(len(rows), dtype=object)
     strat = np.array([lv if (levels == lv).sum() >= folds else "rare" for lv in levels])
-    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, strat):
-        if len(set(levels[train])) < 2:
-            continue
-        m = clone(make_models(seed)[0]).fit(X[train], levels[train])
-        score[test], pred[test] = m.predict_score(X[test]), m.predict(X[test])
+    tasks = [delayed(_ordinal_fold)(X, levels, train, test, seed)
+             for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, strat)
+             if len(set(levels[train])) >= 2]
     source_pred = dict.fromkeys(range(len(rows)), "none")
     counts = {c: int((sources == c).sum()) for c in set(sources)}
     src_folds = min(folds, min(counts.values())) if len(counts) >= 2 else 0
     if src_folds >= 2:
         Xs = Xs[src_rows]
-        for train, test in StratifiedKFold(src_folds, shuffle=True, random_state=seed).split(Xs, sources):
-            m = clone(make_models(seed)[1]).fit(Xs[train], sources[train])
-            for i, p in zip(test, m.predict(Xs[test])):
+        tasks += [delayed(_sourcing_fold)(Xs, sources, train, test, seed)
+                  for train, test in StratifiedKFold(src_folds, shuffle=True, random_state=seed).split(Xs, sources)]
+    for kind, test, result in Parallel(n_jobs=min(jobs, len(tasks)) if jobs > 1 else None)(tasks):
+        if kind == "ordinal":
+            score[test], pred[test] = result
+        else:
+            for i, p in zip(test, result):
                 source_pred[src_rows[i]] = str(p)
     pred_codes = np.array([LEVELS.index(p) if p else 2 for p in pred])
     out = {"n": len(rows), "level_accuracy": round(float((pred_codes == codes).mean()), 4),

@@ -84,10 +84,11 @@ def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progr
           cv_folds: int = 5, on_step=None, jobs: int = 1) -> tuple[Classifier, dict]:
     """Fit one pipeline per language and mode; return the classifier and its metrics.
 
-    ``jobs`` processes run the cross-validation folds of the label model, which only give the
-    card's cross-validated figures: the fitted models, and so the artifact's bytes, do not depend
-    on it (the folds' probabilities differ by ~1e-10 with the BLAS threads of each process, below
-    the card's 4 decimals)."""
+    ``jobs`` processes run the cross-validation folds of the label and strength models, which
+    only give the card's cross-validated figures and the strength's "uncertain" threshold (on a
+    0.01 grid): the fitted models, and so the artifact's bytes, do not depend on it (the folds'
+    probabilities differ by ~1e-10 with the BLAS threads of each process, below the card's 4
+    decimals)."""
     langs = sorted(train_corpus.counts())
     steps = [(lang, mode) for lang in langs for mode in MODES]
     pipelines: dict = {mode: {} for mode in MODES}
@@ -103,11 +104,11 @@ def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progr
         min_class = min(labels.count(lab) for lab in set(labels))
         pipe.set_params(clf__cv=_calibration_folds(min_class))
         folds = min(cv_folds, min_class)
+        parallel = jobs > 1 and len(texts) >= PARALLEL_MIN_ROWS  # below: process start-up costs more
         if folds >= 2 and len(set(labels)) > 1:
             cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
             smallest_fold = min_class - -(-min_class // folds)  # rarest label's count in a training fold
             cv_pipe = clone(pipe).set_params(clf__cv=_calibration_folds(smallest_fold))
-            parallel = jobs > 1 and len(texts) >= PARALLEL_MIN_ROWS
             proba = cross_val_predict(cv_pipe, texts, labels, cv=cv, method="predict_proba",
                                       n_jobs=min(jobs, folds) if parallel else None)
             classes = sorted(set(labels))
@@ -118,7 +119,8 @@ def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progr
             metrics[mode]["cv"][lang] = classification_report(labels, pred, full)
         pipe.fit(texts, labels)
         pipelines[mode][lang] = pipe
-        model, cv_strength = fit_strength(pipe, examples, lang, mode, seed=seed, cv_folds=cv_folds)
+        model, cv_strength = fit_strength(pipe, examples, lang, mode, seed=seed, cv_folds=cv_folds,
+                                          jobs=jobs if parallel else 1)
         if model is not None:  # rows without level/sourcing train the label only
             strength[mode][lang] = model
             metrics["strength"][mode]["cv"][lang] = cv_strength
