@@ -2,6 +2,8 @@
 bit for bit, and the same probabilities, on the shipped pipelines (every language and mode)."""
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import numpy as np
 import pytest
 from scipy import sparse
@@ -103,3 +105,16 @@ def test_linear_predict_is_the_estimators_own(classes):
     with lean_checks():
         got = linear_predict(model, X)
     assert got.dtype == model.predict(X).dtype and np.array_equal(got, model.predict(X))
+
+
+def test_rows_for_converts_what_sklearn_converts():
+    """Outside the trusted path, scikit-learn's default: object arrays become numbers."""
+    from sklearn.linear_model import LogisticRegression
+
+    from service.core.lean import rows_for
+
+    X = np.arange(12, dtype=float).reshape(6, 2)
+    model = LogisticRegression().fit(X, [0, 1] * 3)
+    for context in (lean_checks, nullcontext):
+        with context():
+            assert rows_for(model, X.astype(object)).dtype == np.float64

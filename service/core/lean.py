@@ -78,12 +78,13 @@ def tfidf(vec: TfidfVectorizer, docs):
     return X
 
 
-def rows_for(estimator, X, dtype=None):
+def rows_for(estimator, X, dtype="numeric"):
     """``validate_data(estimator, X, accept_sparse="csr", reset=False, dtype=dtype)``, except
-    inside ``lean_checks`` for a CSR matrix of the fitted width (and dtype, when one is asked):
-    rows our feature step built, taken as they are."""
+    inside ``lean_checks`` for a numeric CSR matrix of the fitted width (and of ``dtype``, when
+    one is asked): rows our feature step built, taken as they are."""
     if (_TRUSTED.get() and sparse.issparse(X) and X.format == "csr"
-            and X.shape[1] == getattr(estimator, "n_features_in_", None) and (dtype is None or X.dtype == dtype)):
+            and X.shape[1] == getattr(estimator, "n_features_in_", None)
+            and (X.dtype.kind in "biuf" if isinstance(dtype, str) and dtype == "numeric" else X.dtype == dtype)):
         return X
     return validate_data(estimator, X, accept_sparse="csr", reset=False, dtype=dtype)
 
