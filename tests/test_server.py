@@ -154,6 +154,25 @@ def test_a_process_that_dies_mid_request_leaves_a_json_error(server):
                                    timeout=30).status_code, lambda s: s == 200, timeout=30) == 200
 
 
+def test_a_process_past_its_memory_limit_is_replaced_after_answering(tmp_path):
+    """``ANALYSIS_RETIRE_MB``: here every request leaves its process past the limit; each is still
+    answered, and a fresh fork serves the next one."""
+    from tests.conftest import copy_active_model
+
+    srv = LiveServer(copy_active_model(tmp_path / "models"), workers=1, env={"ANALYSIS_RETIRE_MB": "1"}).start()
+    try:
+        seen = []
+        for text in ("Il pleut.", "Selon le maire, la route est coupée.", "Officials said it may rain."):
+            (pid,) = poll(lambda: _analysis_workers(srv), lambda pids: len(pids) == 1 and pids[0] not in seen,
+                          timeout=30)
+            seen.append(pid)
+            r = httpx.post(srv.url + "/v1/score", json={"sentences": [text]}, timeout=30)
+            assert r.status_code == 200 and r.json()["results"][0]["label"], r.text
+        assert len(set(seen)) == 3
+    finally:
+        srv.stop()
+
+
 def _metric(url: str, name: str, **labels) -> float:
     text = httpx.get(url + "/metrics", timeout=10).text
     total = 0.0

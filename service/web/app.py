@@ -19,6 +19,9 @@ DEFAULTS = {
     "MODEL_DIR": str(ROOT_DEFAULT),
     "LOAD_MODEL": "background",  # background | sync | none (in-process analysis)
     "ANALYSIS_WORKERS": 0,  # 0: analyse in the request's thread; N: N processes beside the front
+    # An analysis process whose resident memory passes this after a request is replaced by a fresh
+    # fork (spaCy keeps every new word it meets; a big request leaves a fragmented heap).
+    "ANALYSIS_RETIRE_MB": 1536,
     "ANALYZE_BUDGET_S": 5.0,  # a request's time budget: this much, plus ...
     "ANALYZE_BUDGET_CHARS_PER_S": 20_000,  # ... one second per this many characters, ...
     "ANALYZE_BUDGET_MAX_S": 90.0,  # ... up to this
@@ -34,7 +37,8 @@ DEFAULTS = {
 }
 # Settings an operator may give as environment variables, and their types.
 ENVIRONMENT = {"MODEL_DIR": str, "ADMIN_TOKEN": str, "ANALYZE_BUDGET_S": float, "ANALYZE_BUDGET_CHARS_PER_S": float,
-               "ANALYZE_BUDGET_MAX_S": float, "FEEDBACK_RATE_LIMIT": str, "FEEDBACK_MAX_ROWS": int}
+               "ANALYZE_BUDGET_MAX_S": float, "FEEDBACK_RATE_LIMIT": str, "FEEDBACK_MAX_ROWS": int,
+               "ANALYSIS_RETIRE_MB": int}
 # The page and /docs load nothing from elsewhere; the API returns data, never a document.
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
             "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -79,7 +83,7 @@ def _analysis(app: Flask, registry: Registry):
     if workers > 0:
         from service.web.pool import ProcessAnalysis
 
-        return ProcessAnalysis(registry, workers)
+        return ProcessAnalysis(registry, workers, retire_rss=int(app.config["ANALYSIS_RETIRE_MB"]) << 20)
     from service.storage.model_store import ModelStore
     from service.web.pool import InlineAnalysis
 
