@@ -101,8 +101,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         return np.clip(upper - lower, 0.0, 1.0)
 
     def predict(self, X) -> np.ndarray:
-        check_is_fitted(self, "coef_")
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        return self.score_and_predict(X)[1]
 
     def predict_score(self, X) -> np.ndarray:
         """The expected class index, scaled to 0..1 (0: surely the lowest class)."""
