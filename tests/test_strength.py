@@ -69,7 +69,7 @@ def test_ordinal_score_orders_within_and_across_classes():
     X, y = _ordinal_data()
     model = OrdinalLogisticRegression(C=10.0, order=LEVELS).fit(X, y)
     assert list(model.classes_) == list(LEVELS)
-    score, pred = model.predict_score(X), model.predict(X)
+    score, pred = model.score_and_level(X)
     ranks = np.array([LEVELS.index(p) for p in pred])
     order = np.argsort(score)
     assert np.all(np.diff(ranks[order]) >= 0)  # the class never drops as the score rises
@@ -78,8 +78,21 @@ def test_ordinal_score_orders_within_and_across_classes():
     w = model.coef_ / np.linalg.norm(model.coef_)
     assert w @ (np.array([2.0, -1.0, 0.5, 0.0]) / np.linalg.norm([2.0, -1.0, 0.5, 0.0])) > 0.99
     assert np.allclose(model.predict_proba(X).sum(axis=1), 1.0)
-    both = model.score_and_predict(X)  # one pass, what the service calls
-    assert np.array_equal(both[0], score) and np.array_equal(both[1], pred)
+    assert np.array_equal(model.predict_score(X), score)
+    assert (model.predict(X) == pred).mean() > 0.9  # the most probable class: mostly the median
+
+
+def test_ordinal_class_is_the_interval_that_holds_the_score():
+    """The median class, not the most probable one: with a wide middle class, a score just below
+    its lower threshold is the class below ("is likely to": probable, not stated)."""
+    model = OrdinalLogisticRegression(order=("possible", "probable", "stated", "emphatic"))
+    model.classes_ = np.asarray(model.order)
+    model.coef_ = np.array([1.0])
+    model.thresholds_ = np.array([-1.19, 0.86, 8.2])
+    X = np.array([[-2.0], [0.0], [0.65], [0.9], [5.0], [9.0]])
+    assert list(model.score_and_level(X)[1]) == ["possible", "probable", "probable", "stated", "stated", "emphatic"]
+    # the most probable class at 0.65 is the wide "stated" one: scikit-learn's predict, not the level
+    assert model.predict(X[2:3])[0] == "stated"
 
 
 def test_ordinal_model_is_deterministic_and_follows_conventions():

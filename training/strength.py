@@ -68,7 +68,7 @@ def fit_language(pipe, examples: list, lang: str, mode: str, seed: int = 0, cv_f
 def _ordinal_fold(X, levels, train, test, seed: int):
     with threadpool_limits(1):  # the same arithmetic in this process and in a worker
         m = clone(make_models(seed)[0]).fit(X[train], levels[train])
-        return "ordinal", test, m.score_and_predict(X[test])
+        return "ordinal", test, m.score_and_level(X[test])
 
 
 def _sourcing_fold(Xs, sources, train, test, seed: int):

@@ -104,7 +104,7 @@ class StrengthModels:
                 continue
             batch = [inputs[i] for i in rows]
             X, Xs = model.matrices(union_rows, batch)
-            scores, levels = model.ordinal.score_and_predict(X)
+            scores, levels = model.ordinal.score_and_level(X)
             sourcing = model.sourcing_of(Xs, batch)
             learned_none = model.sourcing is not None and "none" in model.sourcing.classes_
             for i, inp, score, level, source in zip(rows, batch, scores, levels, sourcing):
