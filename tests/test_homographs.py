@@ -1,7 +1,8 @@
-"""The parse repair for French verbs the tagger reads as nouns (service/core/homographs.py)."""
+"""The parse repair for French verbs the tagger reads as nouns, and names it reads as pronouns or
+adverbs (service/core/homographs.py)."""
 import pytest
 
-from service.core.homographs import homographs, misread_verb
+from service.core.homographs import homographs, known_word, misread_name, misread_verb
 from service.core.lexicon import normalise
 from service.core.nlp import get_nlp, parse
 
@@ -49,3 +50,47 @@ def test_the_repaired_verb_reports_its_subject(classifier):
     (att,) = result["sentences"][0]["attributions"]
     assert (att["source"]["text"], att["cue"]["text"], att["content"]["text"]) == (
         "Le syndicat", "juge", "la mesure insuffisante")
+
+
+@pytest.mark.parametrize("text, name, dep", [
+    ("Macron a assuré que la France tiendrait bon.", "Macron", "nsubj"),     # stock: ADV advmod
+    ("Emmanuel Macron a assuré que la France tiendrait bon.", "Macron", "flat:name"),
+    ("« Nous ne reculerons pas », a assuré Macron.", "Macron", "nsubj"),
+    ("Poutine a affirmé que la Russie ne reculerait pas.", "Poutine", "nsubj"),  # stock: PRON
+    ("Bluesky a franchi la barre des 30 millions d'utilisateurs.", "Bluesky", "nsubj"),
+])
+def test_a_misread_name_is_parsed_as_a_name(text, name, dep):
+    nlp = get_nlp("fr")
+    stock = nlp(normalise(text))
+    assert stock[misread_name(stock, "fr", nlp)].text == name  # the tagger's own reading is PRON or ADV
+    doc = parse([text], "fr")[0]
+    tok = next(t for t in doc if t.text == name)
+    assert (tok.pos_, tok.dep_, tok.lemma_) == ("PROPN", dep, name)
+    assert doc.text == stock.text and [t.idx for t in doc] == [t.idx for t in stock]
+
+
+@pytest.mark.parametrize("text", [
+    "Hier, le gouvernement a présenté son budget.",             # a known adverb
+    "Rien ne dit que l'opposition parviendra à s'unir.",         # a known pronoun
+    "Beaucoup pensent que la fermeture du bureau de poste annonce celle de l'école.",
+    "Tandis que Moscou parle d'un incident, l'incendie continue.",  # part of a conjunction
+    "Kiev affirme avoir détruit un navire russe.",               # the lemmatizer knows "kiev"
+])
+def test_known_words_are_not_taken_for_names(text):
+    nlp = get_nlp("fr")
+    assert misread_name(nlp(normalise(text)), "fr", nlp) is None
+
+
+def test_known_words_come_from_the_pipelines_own_lists():
+    nlp = get_nlp("fr")
+    assert known_word(nlp, "hier") and known_word(nlp, "rien") and known_word(nlp, "beaucoup")
+    assert not known_word(nlp, "macron") and not known_word(nlp, "poutine")
+    assert misread_name(get_nlp("en")("Starmer said so."), "en", get_nlp("en")) is None  # French only
+
+
+def test_the_repaired_name_is_the_source(classifier):
+    from service.core.analysis import analyze
+
+    result = analyze(classifier, "Macron a assuré que la France tiendrait bon.", "fr")
+    (att,) = result["sentences"][0]["attributions"]
+    assert (att["source"]["text"], att["cue"]["text"], att["sourcing"]) == ("Macron", "a assuré", "named")

@@ -1,4 +1,4 @@
-"""Parse repair: French verbs the tagger reads as nouns.
+"""Parse repair: French words the tagger reads as another part of speech.
 
 ``fr_core_news_md`` takes the third-person singular of some reporting verbs for the noun or
 adjective they are spelled like ("Le syndicat juge la mesure insuffisante": "juge" as a noun,
@@ -9,6 +9,14 @@ its place ("estime"); if that parse makes it the root verb, its tree is kept, wi
 words and the verb's own lemma. The words are data: ``lexicons/<lang>/verb_homographs.tsv``.
 
     Le syndicat juge la mesure insuffisante.  ->  juge: VERB, ROOT, lemma "juger"
+
+Names fare the same way: "Macron" is tagged an adverb ("Macron a assuré que…": an ``advmod``, so
+the reporting verb has no subject and the claim no source), "Poutine" and "Eurostat" pronouns.
+A capitalised word tagged as a pronoun or an adverb that the language's own word lists (the
+lemmatizer's tables, the stop words) do not know is parsed again with a plain name in its place
+("Martin"); if that parse makes it a proper noun, its tree is kept, with the original word.
+
+    Macron a assuré que la France tiendrait bon.  ->  Macron: PROPN, nsubj
 """
 from __future__ import annotations
 
@@ -19,6 +27,10 @@ from service.core.lexicon import LEXICON_DIR, _read_tsv
 FILE = "verb_homographs.tsv"
 # Words after which a homograph is the noun: "le juge", "une alerte", "en pointe", "sa note".
 NOUN_BEFORE = frozenset({"DET", "ADP", "NUM"})
+# A name the parse can only misread as one of these; and the name parsed in its place.
+NAME_MISREADS = frozenset({"PRON", "ADV"})
+FUNCTION_DEPS = frozenset({"mark", "case", "cc", "det", "fixed"})  # "Tandis que": a conjunction's part
+STAND_IN_NAME = {"fr": "Martin"}
 
 
 @lru_cache(maxsize=None)
@@ -44,25 +56,57 @@ def misread_verb(doc, lang: str) -> int | None:
     return None
 
 
+def known_word(nlp, word: str) -> bool:
+    """Whether the pipeline's own word lists know the (lower-cased) word: its lemmatizer's lookup
+    and index tables or its stop words ("hier", "rien", "beaucoup" are; "macron" is not)."""
+    if nlp.vocab[word].is_stop:
+        return True
+    if "lemmatizer" not in nlp.pipe_names:
+        return True
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    if lookups.has_table("lemma_lookup") and word in lookups.get_table("lemma_lookup"):
+        return True
+    index = lookups.get_table("lemma_index") if lookups.has_table("lemma_index") else {}
+    return any(word in words for words in index.values())
+
+
+def misread_name(doc, lang: str, nlp) -> int | None:
+    """The index of the first capitalised word the parse took for a pronoun or an adverb that
+    the language does not know, or None."""
+    if lang not in STAND_IN_NAME:
+        return None
+    for tok in doc:
+        text = tok.text
+        if (tok.pos_ in NAME_MISREADS and tok.dep_ not in FUNCTION_DEPS and len(text) > 1
+                and text[0].isupper() and text[1:].islower() and not known_word(nlp, tok.lower_)):
+            return tok.i
+    return None
+
+
 def repair(docs: list, lang: str, nlp) -> list:
-    """``docs`` with each misread homograph's sentence re-parsed around a stand-in verb (the Doc
-    keeps its words and offsets). Costs one more parse, for the few sentences concerned."""
-    todo = {}
+    """``docs`` with each misread homograph's or name's sentence re-parsed around a stand-in (the
+    Doc keeps its words and offsets). Costs one more parse, for the few sentences concerned."""
+    todo = {}  # doc index -> (token index, stand-in, the POS it must get, the lemma it keeps)
+    table = homographs(lang)
     for k, doc in enumerate(docs):
         i = misread_verb(doc, lang)
         if i is not None:
-            todo[k] = i
+            lemma, stand_in = table[doc[i].lower_]
+            todo[k] = (i, stand_in, "VERB", lemma)
+            continue
+        i = misread_name(doc, lang, nlp)
+        if i is not None:
+            todo[k] = (i, STAND_IN_NAME[lang], "PROPN", doc[i].text)
     if not todo:
         return docs
     out = list(docs)
-    table = homographs(lang)
     texts = []
-    for k, i in todo.items():
+    for k, (i, stand_in, _, _) in todo.items():
         doc, tok = docs[k], docs[k][i]
-        texts.append(doc.text[:tok.idx] + table[tok.lower_][1] + doc.text[tok.idx + len(tok):])
-    for (k, i), fixed in zip(todo.items(), nlp.pipe(texts)):
-        if len(fixed) == len(docs[k]) and fixed[i].pos_ == "VERB" and fixed[i].dep_ == "ROOT":
-            out[k] = _rebuilt(docs[k], fixed, i, table[docs[k][i].lower_][0])
+        texts.append(doc.text[:tok.idx] + stand_in + doc.text[tok.idx + len(tok):])
+    for (k, (i, _, pos, lemma)), fixed in zip(todo.items(), nlp.pipe(texts)):
+        if len(fixed) == len(docs[k]) and fixed[i].pos_ == pos and (pos != "VERB" or fixed[i].dep_ == "ROOT"):
+            out[k] = _rebuilt(docs[k], fixed, i, lemma)
     return out
 
 
