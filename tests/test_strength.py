@@ -185,6 +185,8 @@ def test_strength_cue_features_follow_sklearn_conventions():
     ("The water authority insists the dam poses no risk.", "en", "identified"),
     ("Selon un rapport de la Cour des comptes, la moitié des ponts sont en mauvais état.", "fr", "identified"),
     ("Kiev dément toute frappe sur la ville.", "fr", "identified"),
+    ("According to Bloomberg, the bank is preparing job cuts.", "en", "identified"),  # an outlet
+    ("D'après Mediapart, le ministre aurait menti aux députés.", "fr", "identified"),
     # a real but unnamed source: indefinite or bare plural nouns, unnamed-source phrases
     ("Selon une source policière, le suspect était connu des services.", "fr", "anonymous"),
     ("Des économistes pensent que la récession a été évitée de justesse.", "fr", "anonymous"),
@@ -242,6 +244,11 @@ def test_a_name_after_a_title_is_a_person(span, lang, expected):
     ("Des propriétaires s'inquiètent d'une hausse de la taxe foncière.", "fr", "anonymous"),
     # an agentless passive that reports a clause (rule 6)
     ("It was decided that the fireworks would be cancelled.", "en", "vague"),
+    # ... or an infinitive or a predicate, unless its subject is the one addressed
+    ("The minister is said to be furious.", "en", "vague"),
+    ("The plan is widely regarded as a failure.", "en", "vague"),
+    ("Le projet est considéré comme le plus ambitieux d'Europe.", "fr", "vague"),
+    ("He was told to leave the building.", "en", "none"),
     # not sources: a negated verb, an intention, a bare attitude, a hedge, no reported clause,
     # the author's own "je", a fronted hedge, a modal
     ("Police did not comment on the arrest.", "en", "none"),

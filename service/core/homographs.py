@@ -11,15 +11,17 @@ words and the verb's own lemma. The words are data: ``lexicons/<lang>/verb_homog
     Le syndicat juge la mesure insuffisante.  ->  juge: VERB, ROOT, lemma "juger"
 
 Names fare the same way: "Macron" is tagged an adverb ("Macron a assuré que…": an ``advmod``, so
-the reporting verb has no subject and the claim no source), "Poutine" and "Eurostat" pronouns.
-A capitalised word tagged as a pronoun or an adverb that the language's own word lists (the
+the reporting verb has no subject and the claim no source), "Poutine" and "Eurostat" pronouns;
+in English a sentence's first word "Starmer" or "Farage" is a common noun (so the sourcing reads
+a role, not a person). A capitalised word tagged so that the language's own word lists (the
 lemmatizer's tables, the stop words) do not know is parsed again with a plain name in its place
-("Martin"); if that parse makes it a proper noun, its tree is kept, with the original word.
+("Martin", "Smith"); if that parse makes it a proper noun, its tree is kept, with the original word.
 
     Macron a assuré que la France tiendrait bon.  ->  Macron: PROPN, nsubj
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from service.core.lexicon import LEXICON_DIR, _read_tsv
@@ -27,10 +29,27 @@ from service.core.lexicon import LEXICON_DIR, _read_tsv
 FILE = "verb_homographs.tsv"
 # Words after which a homograph is the noun: "le juge", "une alerte", "en pointe", "sa note".
 NOUN_BEFORE = frozenset({"DET", "ADP", "NUM"})
-# A name the parse can only misread as one of these; and the name parsed in its place.
-NAME_MISREADS = frozenset({"PRON", "ADV"})
 FUNCTION_DEPS = frozenset({"mark", "case", "cc", "det", "fixed"})  # "Tandis que": a conjunction's part
-STAND_IN_NAME = {"fr": "Martin"}
+
+
+@dataclass(frozen=True)
+class NameMisread:
+    """How one language's tagger misreads names: the name parsed in place, the parts of speech
+    (and, if given, the fine tags and dependencies) a misread name gets."""
+
+    stand_in: str
+    pos: frozenset
+    tags: frozenset | None = None
+    deps: frozenset | None = None
+
+
+# French: "Macron" ADV, "Poutine" PRON, anywhere. English: a singular common noun as a subject
+# or possessor ("Starmer said", "Starmer's honeymoon"); not compounds ("Smartphone makers"),
+# plurals ("Chipmakers warn") or passive subjects ("Sentencing is scheduled").
+NAME_MISREADS = {
+    "fr": NameMisread("Martin", frozenset({"PRON", "ADV"})),
+    "en": NameMisread("Smith", frozenset({"NOUN"}), tags=frozenset({"NN"}), deps=frozenset({"nsubj", "poss"})),
+}
 
 
 @lru_cache(maxsize=None)
@@ -73,12 +92,16 @@ def known_word(nlp, word: str) -> bool:
 def misread_name(doc, lang: str, nlp) -> int | None:
     """The index of the first capitalised word the parse took for a pronoun or an adverb that
     the language does not know, or None."""
-    if lang not in STAND_IN_NAME:
+    misread = NAME_MISREADS.get(lang)
+    if misread is None:
         return None
     for tok in doc:
         text = tok.text
-        if (tok.pos_ in NAME_MISREADS and tok.dep_ not in FUNCTION_DEPS and len(text) > 1
-                and text[0].isupper() and text[1:].islower() and not known_word(nlp, tok.lower_)):
+        if (tok.pos_ in misread.pos and tok.dep_ not in FUNCTION_DEPS
+                and (misread.tags is None or tok.tag_ in misread.tags)
+                and (misread.deps is None or tok.dep_ in misread.deps)
+                and len(text) > 1 and text[0].isupper() and text[1:].islower()
+                and not known_word(nlp, tok.lower_) and not known_word(nlp, tok.lemma_.lower())):
             return tok.i
     return None
 
@@ -96,7 +119,7 @@ def repair(docs: list, lang: str, nlp) -> list:
             continue
         i = misread_name(doc, lang, nlp)
         if i is not None:
-            todo[k] = (i, STAND_IN_NAME[lang], "PROPN", doc[i].text)
+            todo[k] = (i, NAME_MISREADS[lang].stand_in, "PROPN", doc[i].text)
     if not todo:
         return docs
     out = list(docs)

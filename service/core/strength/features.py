@@ -15,6 +15,7 @@ from service.core.strength.markers import (
     find_markers,
     rule_level,
 )
+from service.core.attribution.words import words
 from service.core.strength.sourcing import attribution_sourcing, span_sourcing
 from service.core.cues import NEGATIONS, starts_with_condition
 from service.core.lexicon import get_lexicon, grammar_words
@@ -86,9 +87,10 @@ def strength_features(inp: StrengthInput) -> dict[str, float]:
 def candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
     """Sources the attribution rules may miss: the class of a fronted framing phrase ("Pour la
     CGT, ...", "To some, ..."), the class of the subject of the main predicate of saying or
-    attitude (``attitude_predicate``), and whether that verb is an agentless passive that reports a
-    clause ("it is believed that", "il a été annoncé que", "is said to be": the guide's vague
-    passive reports; not "No injuries were reported", nor the hedge "is expected to"). Computed
+    attitude (``attitude_predicate``), and whether that verb is an agentless passive that reports
+    something (``passive_reports``: "it is believed that", "il a été annoncé que", "is said to
+    be", "is regarded as": the guide's vague passive reports; not "No injuries were reported",
+    nor the hedge "is expected to"). Computed
     once per sentence: the features read it, and so does ``model.unreported_source``."""
     if inp.candidates is None:
         inp.candidates = _candidate_sources(inp)
@@ -112,7 +114,7 @@ def _candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
         deps = {c.dep_ for c in root.children}
         hedge = any(c.type == "hedge" and c.start <= root.idx < c.end for c in inp.found.cues)  # "is expected to"
         agentless = (kind == "verb" and not hedge and bool(deps & {"auxpass", "aux:pass"})
-                     and not deps & {"agent", "obl:agent"} and "ccomp" in deps)  # a reported clause
+                     and not deps & {"agent", "obl:agent"} and passive_reports(root, deps, inp.lang))
         # A passive verb's subject is what is reported ("Il a été décidé que", "La réforme a été
         # annoncée"), except after an attitude participle ("Les syndicats sont convaincus que").
         subjects = ("nsubj", "nsubj:pass") if kind == "adjective" else ("nsubj",)
@@ -122,6 +124,22 @@ def _candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
             first, last = min(t.idx for t in subj.subtree), max(t.idx + len(t) for t in subj.subtree)
             subject = span_sourcing(inp.text[first:last], inp.lang, inp.doc, first)
     return front, subject, agentless
+
+
+def passive_reports(root, deps: set, lang: str) -> bool:
+    """Whether a passive verb of saying or attitude reports something: a clause ("it is believed
+    that"), or, unless its subject is the one addressed ("was told to leave", "was urged to"), an
+    infinitive or a predicate ("is said to be", "is considered one of the best", "is widely
+    regarded as a failure", "est considéré comme le plus ambitieux"): guide rule 6."""
+    if "ccomp" in deps:
+        return True
+    if root.lemma_.lower() in words("addressee_lemmas", "request_lemmas", lang=lang):
+        return False
+    if deps & {"xcomp", "oprd"}:
+        return True
+    frame = words("frame_markers", lang=lang)  # "as", "comme"
+    return any(c.lower_ in frame or any(g.lower_ in frame and g.dep_ in ("case", "mark") for g in c.children)
+               for c in root.children if c.dep_ in ("prep", "obl", "obl:arg"))
 
 
 def attitude_predicate(root, lang: str) -> str:
