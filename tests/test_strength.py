@@ -228,6 +228,9 @@ def test_sourcing_of_sourceless_attributions_and_bare_spans():
     ("the Attorney General's office", "en", "identified"),        # titles with no name after them
     ("le directeur général Jean Dupont", "fr", "named"),
     ("La Direction générale des finances publiques", "fr", "identified"),
+    ("Peru's president", "en", "identified"),                    # a possessor names whose role it is
+    ("Nepal's tourism department", "en", "identified"),
+    ("Peru's president, Dina Boluarte", "en", "named"),
 ])
 def test_a_name_after_a_title_is_a_person(span, lang, expected):
     assert span_sourcing(span, lang) == expected
@@ -281,6 +284,16 @@ def test_the_source_that_frames_another_attribution(text, lang, served):
     inp = _input(text, lang)
     _, _, classes = sentence_evidence(inp)
     assert framing_source(inp.attributions, classes) == served, (inp.attributions, classes)
+
+
+def test_an_attributed_claim_keeps_the_source_the_rules_found():
+    from service.core.strength.model import reported_source_of_a_claim
+
+    main = [{"main_clause": True}, {"main_clause": False}]
+    assert reported_source_of_a_claim("none", "attributed", main, ["identified", "vague"]) == "identified"
+    assert reported_source_of_a_claim("none", "hedged", main, ["identified", "vague"]) == "none"  # not a report
+    assert reported_source_of_a_claim("anonymous", "attributed", main, ["identified", "vague"]) == "anonymous"
+    assert reported_source_of_a_claim("none", "attributed", main[1:], ["vague"]) == "none"  # no main attribution
 
 
 # --- training with and without the new fields ----------------------------------------------------

@@ -112,9 +112,19 @@ class StrengthModels:
                 label = labels[i]
                 if not learned_none and label != "attributed":
                     source = "none"  # a classifier of attributed claims only: the label decides
+                source = reported_source_of_a_claim(source, label, inp.attributions, classes)
                 out[i] = SentenceStrength(label, float(score), str(level), source,
                                           explaining(markers, inp), classes)
         return out
+
+
+def reported_source_of_a_claim(source: str, label: str, attributions: list[dict], classes: list[str]) -> str:
+    """An attributed claim whose main-clause attribution the rules found has that source's class,
+    not ``none``: "None of the climbers is expected to be found alive, according to Nepal's
+    tourism department" (the classifier, torn between attributed and hedged, said ``none``)."""
+    if label != "attributed" or source != "none":
+        return source
+    return next((c for a, c in zip(attributions, classes) if a.get("main_clause")), source)
 
 
 def named_person_wins(learned: str, rule: str | None) -> str:

@@ -123,7 +123,8 @@ def capitalised_runs(raw: list[str], toks: list[str], words: StrengthWords, skip
     A run after a determiner or a particle ("la Banque de France", "of England", "d'Orange"), an
     acronym, or a run holding an organisation word is an organisation; a run that opens the span
     or follows a common noun or a title (``_titled_name``) ("L'économiste Jeanne Ferrat", "Councillor Pauline
-    Searle", "Merz") is a person."""
+    Searle", "Merz") is a person. A possessor ("Peru's president") names whose the source is: it
+    counts as an organisation, and the head decides (a role: ``identified``)."""
     kinds, i, n = [], 0, len(raw)
     while i < n:
         if not raw[i][:1].isupper() or (i == 0 and skip_first):
@@ -138,7 +139,9 @@ def capitalised_runs(raw: list[str], toks: list[str], words: StrengthWords, skip
             before = []  # "Le président du Conseil italien, Giorgia Meloni": the name stands alone
         elif i > 1 and breaks[i - 2]:
             before = before[-1:]
-        if _titled_name(run, before, words):
+        if j + 2 < n and toks[j + 1] == "s" and not breaks[j]:
+            kinds.append("organisation")  # a possessor, not the source: "Nepal's tourism department", "Musk's lawyer"
+        elif _titled_name(run, before, words):
             kinds.append("person")
         elif _organisation(run, raw[i], before, words):
             kinds.append("organisation")
