@@ -184,6 +184,17 @@ def speaker_stops_before_the_medium(p: Phrase):
                 break
 
 
+@rule("source", example=("fr", "Le chômage a atteint 7,4 %, a indiqué l'Insee mardi."),
+      expect={"source": "l'Insee", "cue": "a indiqué"})
+def speaker_stops_before_a_time_word(p: Phrase):
+    """A speaker after the verb ends before a bare time word the parser hung on it ("l'Insee mardi")."""
+    if p.after_verb:
+        for k in range(p.head.i + 1, p.hi + 1):
+            if p.doc[k].lower_ in words("time_nouns") and p.doc[k - 1].pos_ not in ("ADP", "DET"):
+                p.hi = k - 1
+                break
+
+
 @rule("source", example=("fr", "« Il faut rester prudent », prévient un cadre du parti, sous couvert d'anonymat."),
       expect={"source": "un cadre du parti", "cue": "prévient", "content": "« Il faut rester prudent »"})
 def adjunct_after_a_comma_leaves_the_speaker(p: Phrase):
@@ -228,7 +239,8 @@ def _apposition_end(doc, hi: int) -> int:
 BOUNDARY_RULES = (name_parsed_as_a_second_subject, title_parsed_as_a_second_subject,
                   no_relative_or_preposition_in_front, coordinated_subjects_speak_together,
                   title_before_an_apposed_name, speaker_stops_before_the_medium,
-                  adjunct_after_a_comma_leaves_the_speaker, apposition_after_the_speaker)
+                  speaker_stops_before_a_time_word, adjunct_after_a_comma_leaves_the_speaker,
+                  apposition_after_the_speaker)
 
 
 def _np_token(tok) -> bool:
