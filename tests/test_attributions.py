@@ -282,6 +282,8 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("A spokesperson for the company declined to comment on the figures.", "en"),
     ("Les autorités recommandent de ne pas consommer l'eau du robinet.", "fr"),  # a recommendation is a call
     ("La sécheresse menace les récoltes de blé.", "fr"),  # a threat with no clause
+    ("The prime minister is considering a reshuffle.", "en"),  # "consider" with a plain object
+    ("Le gouvernement considère plusieurs options.", "fr"),
     ("Pour la première fois, le club a perdu à domicile.", "fr"),  # "pour" without a speaker
     ("Pour Noël, les magasins ouvriront le dimanche.", "fr"),
     ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting

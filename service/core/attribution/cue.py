@@ -90,7 +90,7 @@ def recommendations_need_a_clause(v: VerbCue):
 def threats_need_a_complement(v: VerbCue):
     """A threat reports a claim only with a clause or an infinitive ("la famine menace deux millions de
     personnes" reports nothing)."""
-    return v.lemma in words("complement_only_lemmas") and not _complement_after(v, ("ccomp", "xcomp")) or None
+    return v.lemma in words("complement_only_lemmas") and not _complement_after(v, ("ccomp", "xcomp", "oprd")) or None
 
 
 def reports(v: VerbCue, said: Said, source: Span | None) -> bool:

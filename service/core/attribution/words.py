@@ -51,7 +51,7 @@ LISTS = {
     # lemmas of reporting verbs
     "request_lemmas": "Calls and requests: they report no claim (\"réclame le maintien des lits\").",
     "clause_only_lemmas": "Verbs that report a claim only with a \"que/that\" clause (recommendations).",
-    "complement_only_lemmas": "Verbs that report a claim only with a clause or an infinitive (threats).",
+    "complement_only_lemmas": "Verbs that report a claim only with a clause, an infinitive or a predicate (threats; \"is considering a sale\" reports nothing).",
     "addressee_lemmas": "Verbs whose object is the person addressed or judged, not the claim.",
     "qualifying_lemmas": "Verbs whose quote is a qualification of their object (\"a jugé X « irréaliste »\").",
     "non_claim_objects": "Objects of a speech act that reports no claim (\"a dit adieu\").",
