@@ -252,6 +252,7 @@ def test_a_name_after_a_title_is_a_person(span, lang, expected):
     ("The plan is widely regarded as a failure.", "en", "vague"),
     ("Le projet est considéré comme le plus ambitieux d'Europe.", "fr", "vague"),
     ("He was told to leave the building.", "en", "none"),
+    ("Le gouvernement considère plusieurs pistes.", "fr", "none"),  # no complement: no report
     # not sources: a negated verb, an intention, a bare attitude, a hedge, no reported clause,
     # the author's own "je", a fronted hedge, a modal
     ("Police did not comment on the arrest.", "en", "none"),
