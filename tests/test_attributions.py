@@ -284,6 +284,7 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("La sécheresse menace les récoltes de blé.", "fr"),  # a threat with no clause
     ("The prime minister is considering a reshuffle.", "en"),  # "consider" with a plain object
     ("Le gouvernement considère plusieurs options.", "fr"),
+    ("Rescuers found two survivors under the rubble.", "en"),  # "find" without a finder or a complement
     ("Pour la première fois, le club a perdu à domicile.", "fr"),  # "pour" without a speaker
     ("Pour Noël, les magasins ouvriront le dimanche.", "fr"),
     ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting

@@ -90,8 +90,8 @@ def known_word(nlp, word: str) -> bool:
 
 
 def misread_name(doc, lang: str, nlp) -> int | None:
-    """The index of the first capitalised word the parse took for a pronoun or an adverb that
-    the language does not know, or None."""
+    """The index of the first capitalised word the language does not know that the parse read
+    as ``NAME_MISREADS`` says a name is misread (French: a pronoun or an adverb), or None."""
     misread = NAME_MISREADS.get(lang)
     if misread is None:
         return None

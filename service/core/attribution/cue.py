@@ -67,7 +67,8 @@ def verb_in_an_unnamed_phrase(s: Sentence, cue: Cue):
 
 def may_report(v: VerbCue) -> bool:
     """Whether the verb may report a claim at all, judged by its lemma and complements."""
-    return not first((requests_report_no_claim, recommendations_need_a_clause, threats_need_a_complement), v)
+    return not first((requests_report_no_claim, recommendations_need_a_clause, threats_need_a_complement,
+                      findings_need_a_finder_or_a_complement), v)
 
 
 @rule("cues", example=("fr", "Le syndicat réclame le maintien des postes."), expect=None)
@@ -80,6 +81,23 @@ def _complement_after(v: VerbCue, deps) -> bool:
     return any(c.dep_ in deps and c.i > v.verb.i for c in v.verb.children)
 
 
+PREDICATE_DEPS = ("ccomp", "xcomp", "oprd")  # a clause, an infinitive or a predicate after the verb
+
+
+def lacks_its_complement(verb, lemma: str) -> bool:
+    """A verb that reports only with a complement, without one: a threat or "consider" with a
+    plain object, "find" with one unless an inquiry or a study finds (the attribution rules below
+    and the strength model's sourcing rules both ask)."""
+    if any(c.dep_ in PREDICATE_DEPS and c.i > verb.i for c in verb.children):
+        return False
+    if lemma in words("complement_only_lemmas"):
+        return True
+    if lemma in words("finding_lemmas"):
+        subject = next((c for c in verb.children if c.dep_ in tree.SUBJECT_DEPS), None)
+        return subject is None or subject.lemma_.lower() not in words("finder_nouns")
+    return False
+
+
 @rule("cues", example=("fr", "Les autorités recommandent de ne pas consommer l'eau du robinet."), expect=None)
 def recommendations_need_a_clause(v: VerbCue):
     """A recommendation reports a claim only with a "que/that" clause ("recommandent de ne pas consommer" is a call)."""
@@ -90,7 +108,15 @@ def recommendations_need_a_clause(v: VerbCue):
 def threats_need_a_complement(v: VerbCue):
     """A threat reports a claim only with a clause or an infinitive ("la famine menace deux millions de
     personnes" reports nothing)."""
-    return v.lemma in words("complement_only_lemmas") and not _complement_after(v, ("ccomp", "xcomp", "oprd")) or None
+    return v.lemma in words("complement_only_lemmas") and lacks_its_complement(v.verb, v.lemma) or None
+
+
+@rule("cues", example=("en", "Police found the body of a woman in a flat on Sunday."), expect=None)
+def findings_need_a_finder_or_a_complement(v: VerbCue):
+    """"find" reports a finding with a clause or a predicate ("found that", "found him guilty") or
+    when an inquiry, a study or researchers find ("A study found a link"); "Police found the body",
+    "The club has found a buyer" report nothing."""
+    return v.lemma in words("finding_lemmas") and lacks_its_complement(v.verb, v.lemma) or None
 
 
 def reports(v: VerbCue, said: Said, source: Span | None) -> bool:

@@ -52,6 +52,8 @@ LISTS = {
     "request_lemmas": "Calls and requests: they report no claim (\"réclame le maintien des lits\").",
     "clause_only_lemmas": "Verbs that report a claim only with a \"que/that\" clause (recommendations).",
     "complement_only_lemmas": "Verbs that report a claim only with a clause, an infinitive or a predicate (threats; \"is considering a sale\" reports nothing).",
+    "finding_lemmas": "Verbs of finding: a report only with a complement or a finder (\"found the body\" is none).",
+    "finder_nouns": "Subjects whose finding is a report (\"A study found a link\", \"the inquiry found\").",
     "addressee_lemmas": "Verbs whose object is the person addressed or judged, not the claim.",
     "qualifying_lemmas": "Verbs whose quote is a qualification of their object (\"a jugé X « irréaliste »\").",
     "non_claim_objects": "Objects of a speech act that reports no claim (\"a dit adieu\").",

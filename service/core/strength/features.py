@@ -15,6 +15,7 @@ from service.core.strength.markers import (
     find_markers,
     rule_level,
 )
+from service.core.attribution.cue import lacks_its_complement
 from service.core.attribution.words import words
 from service.core.strength.sourcing import attribution_sourcing, span_sourcing
 from service.core.cues import NEGATIONS, starts_with_condition
@@ -166,13 +167,12 @@ def _not_a_report(root, kind: str, lang: str) -> bool:
     takes an infinitive of intention ("The company expects to hire", "La préfecture a décidé de
     fermer": plans are facts about the actor, rule 6), or when an attitude adjective has no
     complement ("Regulators remain sceptical": a fact about them), or when a verb that reports only
-    with a complement has none ("is considering a reshuffle")."""
+    with a complement has none (``lacks_its_complement``: "is considering a reshuffle")."""
     children = list(root.children)
     if any(c.lower_.strip("'’") in NEGATIONS for c in children):
         return True
-    if root.lemma_.lower() in words("complement_only_lemmas", lang=lang) and not any(
-            c.dep_ in ("ccomp", "xcomp", "oprd") for c in children):
-        return True  # "Le gouvernement considère plusieurs pistes": no report (the attribution rules agree)
+    if lacks_its_complement(root, root.lemma_.lower()):
+        return True  # "Le gouvernement considère plusieurs pistes", "Police found the body": no report
     modals = grammar_words(lang, "modal_verbs")
     if any(c.dep_.startswith("aux") and (c.tag_ == "MD" or c.lemma_.lower() in modals) for c in children):
         return True

@@ -136,7 +136,7 @@ def named_person_wins(learned: str, rule: str | None) -> str:
 
 def framing_source(attributions: list[dict], classes: list[str]) -> str | None:
     """The class of a main-clause attribution whose content holds another one's cue: "The club
-    has found its next manager, according to a board member" (the board member vouches for the
+    has announced its next manager, according to a board member" (the board member vouches for the
     whole claim, verb included: guide rule 3), "X has reportedly found ..."; None without one."""
     main = [(a, c) for a, c in zip(attributions, classes) if a.get("main_clause")]
     for a, cls in main:
