@@ -288,6 +288,20 @@ def test_the_source_that_frames_another_attribution(text, lang, served):
     assert framing_source(inp.attributions, classes) == served, (inp.attributions, classes)
 
 
+def test_a_lone_according_to_phrase_names_the_source():
+    from service.core.strength.model import according_to_names_the_source
+
+    phrase = {"type": "according_to", "main_clause": True, "source": {"text": "a board member"}}
+    verb = {"type": "indirect", "main_clause": True, "source": {"text": "The club"}}
+    assert according_to_names_the_source([phrase], ["anonymous"]) == "anonymous"
+    assert according_to_names_the_source([phrase, verb], ["anonymous", "identified"]) is None  # two sources
+    assert according_to_names_the_source([dict(phrase, source=None)], ["vague"]) is None  # no source found
+    assert according_to_names_the_source([verb], ["identified"]) is None
+    inp = _input("The club has already found its next manager, according to a board member.", "en")
+    _, _, classes = sentence_evidence(inp)
+    assert according_to_names_the_source(inp.attributions, classes) == "anonymous"
+
+
 def test_an_attributed_claim_keeps_the_source_the_rules_found():
     from service.core.strength.model import reported_source_of_a_claim
 

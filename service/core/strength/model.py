@@ -67,7 +67,8 @@ class LanguageStrength:
 
     def sourcing_of(self, X, inputs: list[StrengthInput]) -> list[str]:
         """The classifier's class, except that the source of an attribution that frames another
-        wins (``framing_source``), a person the attribution rules name wins over its
+        wins (``framing_source``), so does a lone "selon X" phrase's
+        (``according_to_names_the_source``), a person the attribution rules name wins over its
         ``identified`` or ``anonymous`` (``named_person_wins``), and a source the rules did not
         report replaces its ``none`` (``unreported_source``); no classifier: the rule class of
         the main attribution."""
@@ -80,7 +81,7 @@ class LanguageStrength:
             if cls is None:
                 out.append(rule or "vague")
                 continue
-            framing = framing_source(inp.attributions, classes)
+            framing = framing_source(inp.attributions, classes) or according_to_names_the_source(inp.attributions, classes)
             out.append(framing if framing and cls != "none" else unreported_source(named_person_wins(cls, rule), inp))
         return out
 
@@ -125,6 +126,17 @@ def reported_source_of_a_claim(source: str, label: str, attributions: list[dict]
     if label != "attributed" or source != "none":
         return source
     return next((c for a, c in zip(attributions, classes) if a.get("main_clause")), source)
+
+
+def according_to_names_the_source(attributions: list[dict], classes: list[str]) -> str | None:
+    """The class of the one main-clause "selon X / according to X" phrase, which names the claim's
+    source outright (guide rule 3): "The club has found its next manager, according to a board
+    member" is ``anonymous`` whatever the n-grams of "The club" suggest; None otherwise (or when
+    the rules found no source in the phrase: "If the city authority is to be believed")."""
+    main = [(a, c) for a, c in zip(attributions, classes) if a.get("main_clause")]
+    if len(main) == 1 and main[0][0].get("type") == "according_to" and main[0][0].get("source"):
+        return main[0][1]
+    return None
 
 
 def named_person_wins(learned: str, rule: str | None) -> str:
