@@ -77,8 +77,8 @@ def requests_report_no_claim(v: VerbCue):
     return v.lemma in words("request_lemmas") or None
 
 
-def _complement_after(v: VerbCue, deps) -> bool:
-    return any(c.dep_ in deps and c.i > v.verb.i for c in v.verb.children)
+def _complement_after(verb, deps) -> bool:
+    return any(c.dep_ in deps and c.i > verb.i for c in verb.children)
 
 
 PREDICATE_DEPS = ("ccomp", "xcomp", "oprd")  # a clause, an infinitive or a predicate after the verb
@@ -88,7 +88,7 @@ def lacks_its_complement(verb, lemma: str) -> bool:
     """A verb that reports only with a complement, without one: a threat or "consider" with a
     plain object, "find" with one unless an inquiry or a study finds (the attribution rules below
     and the strength model's sourcing rules both ask)."""
-    if any(c.dep_ in PREDICATE_DEPS and c.i > verb.i for c in verb.children):
+    if _complement_after(verb, PREDICATE_DEPS):
         return False
     if lemma in words("complement_only_lemmas"):
         return True
@@ -101,7 +101,7 @@ def lacks_its_complement(verb, lemma: str) -> bool:
 @rule("cues", example=("fr", "Les autorités recommandent de ne pas consommer l'eau du robinet."), expect=None)
 def recommendations_need_a_clause(v: VerbCue):
     """A recommendation reports a claim only with a "que/that" clause ("recommandent de ne pas consommer" is a call)."""
-    return v.lemma in words("clause_only_lemmas") and not _complement_after(v, ("ccomp",)) or None
+    return v.lemma in words("clause_only_lemmas") and not _complement_after(v.verb, ("ccomp",)) or None
 
 
 @rule("cues", example=("fr", "La sécheresse menace les récoltes de blé."), expect=None)

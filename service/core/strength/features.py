@@ -8,6 +8,10 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from service.core.attribution.cue import lacks_its_complement
+from service.core.attribution.words import words
+from service.core.cues import NEGATIONS, starts_with_condition
+from service.core.lexicon import get_lexicon, grammar_words
 from service.core.strength.markers import (
     KINDS,
     SCOPES,
@@ -15,11 +19,7 @@ from service.core.strength.markers import (
     find_markers,
     rule_level,
 )
-from service.core.attribution.cue import lacks_its_complement
-from service.core.attribution.words import words
 from service.core.strength.sourcing import attribution_sourcing, span_sourcing
-from service.core.cues import NEGATIONS, starts_with_condition
-from service.core.lexicon import get_lexicon, grammar_words
 from service.core.strength.words import strength_words
 from service.core.vocabulary import LEVELS, SOURCING, STANCES
 
@@ -49,6 +49,12 @@ def sentence_evidence(inp: StrengthInput) -> tuple[list, str, list[str]]:
     return cached
 
 
+def main_attributions(attributions: list[dict], classes: list[str]) -> list[tuple[dict, str]]:
+    """The main-clause attributions with their sourcing classes (``sentence_evidence``'s third
+    part), in sentence order: the ones that speak for the sentence's claim."""
+    return [(a, cls) for a, cls in zip(attributions, classes) if a.get("main_clause")]
+
+
 def strength_features(inp: StrengthInput) -> dict[str, float]:
     """The strength cue features of one sentence, by name (see ``STRENGTH_FEATURES``)."""
     markers, rule, sourcing = sentence_evidence(inp)
@@ -72,7 +78,7 @@ def strength_features(inp: StrengthInput) -> dict[str, float]:
     f["condition_clause"] = float(starts_with_condition(inp.text))
     norm = inp.found.norm.strip()
     f["quote_whole"] = float(sum(e - s for s, e in inp.found.quotes) > 0.85 * max(len(norm), 1))
-    main = [cls for a, cls in zip(inp.attributions, sourcing) if a.get("main_clause")]
+    main = [cls for _, cls in main_attributions(inp.attributions, sourcing)]
     f["main_attribution"] = float(bool(main))
     f["attributions"] = min(len(inp.attributions), 3) / 3
     f[f"src_main_{main[0] if main else 'none'}"] = 1.0

@@ -13,7 +13,7 @@ import numpy as np
 from scipy import sparse
 
 from service.core.lean import linear_predict
-from service.core.strength.features import StrengthCues, candidate_sources, sentence_evidence
+from service.core.strength.features import StrengthCues, candidate_sources, main_attributions, sentence_evidence
 from service.core.strength.markers import StrengthInput, explaining
 from service.core.strength.ordinal import OrdinalLogisticRegression
 from service.core.vocabulary import LEVELS
@@ -76,13 +76,13 @@ class LanguageStrength:
         out = []
         for inp, cls in zip(inputs, learned):
             _, _, classes = sentence_evidence(inp)
-            main = [c for a, c in zip(inp.attributions, classes) if a.get("main_clause")]
-            rule = main[0] if main else None
+            main = main_attributions(inp.attributions, classes)
+            rule = main[0][1] if main else None
             if cls is None:
                 out.append(rule or "vague")
                 continue
-            framing = framing_source(inp.attributions, classes) or according_to_names_the_source(inp.attributions, classes)
-            out.append(framing if framing and cls != "none" else unreported_source(named_person_wins(cls, rule), inp))
+            stated = framing_source(main) or according_to_names_the_source(main)
+            out.append(stated if stated and cls != "none" else unreported_source(named_person_wins(cls, rule), inp))
         return out
 
 
@@ -125,15 +125,14 @@ def reported_source_of_a_claim(source: str, label: str, attributions: list[dict]
     tourism department" (the classifier, torn between attributed and hedged, said ``none``)."""
     if label != "attributed" or source != "none":
         return source
-    return next((c for a, c in zip(attributions, classes) if a.get("main_clause")), source)
+    return next((c for _, c in main_attributions(attributions, classes)), source)
 
 
-def according_to_names_the_source(attributions: list[dict], classes: list[str]) -> str | None:
-    """The class of the one main-clause "selon X / according to X" phrase, which names the claim's
+def according_to_names_the_source(main: list[tuple[dict, str]]) -> str | None:
+    """Of ``main`` (``main_attributions``), the class of a lone "selon X / according to X" phrase, which names the claim's
     source outright (guide rule 3): "The club has found its next manager, according to a board
     member" is ``anonymous`` whatever the n-grams of "The club" suggest; None otherwise (or when
     the rules found no source in the phrase: "If the city authority is to be believed")."""
-    main = [(a, c) for a, c in zip(attributions, classes) if a.get("main_clause")]
     if len(main) == 1 and main[0][0].get("type") == "according_to" and main[0][0].get("source"):
         return main[0][1]
     return None
@@ -146,11 +145,10 @@ def named_person_wins(learned: str, rule: str | None) -> str:
     return "named" if rule == "named" and learned in ("identified", "anonymous") else learned
 
 
-def framing_source(attributions: list[dict], classes: list[str]) -> str | None:
-    """The class of a main-clause attribution whose content holds another one's cue: "The club
+def framing_source(main: list[tuple[dict, str]]) -> str | None:
+    """Of ``main`` (``main_attributions``), the class of one whose content holds another one's cue: "The club
     has announced its next manager, according to a board member" (the board member vouches for the
     whole claim, verb included: guide rule 3), "X has reportedly found ..."; None without one."""
-    main = [(a, c) for a, c in zip(attributions, classes) if a.get("main_clause")]
     for a, cls in main:
         content = a.get("content")
         if content and any(b is not a and content["start"] <= b["cue"]["start"] < content["end"] for b, _ in main):
