@@ -108,18 +108,19 @@ def test_training_is_deterministic():
     assert np.array_equal(a.predict_proba(probe, "en"), b.predict_proba(probe, "en"))
     assert json.dumps(ma, sort_keys=True) == json.dumps(mb, sort_keys=True)
     # Byte for byte across fresh processes (each with its own hash seed): `python -m training.train`
-    # rebuilds the same artifact. (Within one long-lived process, pickle's memo can share equal
-    # strings differently, so the comparison is between two fresh runs.)
+    # rebuilds the same artifact, whatever its --jobs. One language: its folds in one process or
+    # two (PARALLEL_MIN_ROWS = 0); two languages: in one process or in one forked process each.
     code = ("import hashlib; from training.corpus import load_files, DEFAULT_TEST, Corpus; "
             "from training.train import train; from service.storage.artifacts import artifact_bytes; "
-            "c = Corpus([e for e in load_files([DEFAULT_TEST]).examples if e.lang == 'en']); "
-            "import json, sys, training.train as T; T.PARALLEL_MIN_ROWS = 0; "
+            "import json, sys, training.train as T; T.PARALLEL_MIN_ROWS = 0; rows = load_files([DEFAULT_TEST]).examples; "
+            "c = Corpus([e for e in rows if e.lang == 'en'] if sys.argv[2] == 'en' else [e for e in rows if e.lang == 'en'][:200] + [e for e in rows if e.lang == 'fr'][:200]); "
             "clf, m = train(c, None, seed=3, progress=False, cv_folds=3, jobs=int(sys.argv[1])); "
-            "print(hashlib.sha256(artifact_bytes(clf)).hexdigest(), hashlib.sha256(json.dumps(m, sort_keys=True).encode()).hexdigest())")
-    # the second run puts the cross-validation folds in 2 processes: same artifact, same metrics
-    runs = [subprocess.run([sys.executable, "-c", code, str(jobs)], cwd=ROOT, capture_output=True, text=True, timeout=300)
-            for jobs in (1, 2)]
-    assert runs[0].stdout.strip() and runs[0].stdout == runs[1].stdout, [r.stderr[-1000:] for r in runs]
+            "print(hashlib.sha256(artifact_bytes(clf)).hexdigest(), hashlib.sha256(json.dumps(m, sort_keys=True).encode()).hexdigest(), sorted(clf.languages))")
+    for langs in ("en", "en+fr"):
+        runs = [subprocess.run([sys.executable, "-c", code, str(jobs), langs], cwd=ROOT, capture_output=True,
+                               text=True, timeout=300) for jobs in (1, 2)]
+        assert runs[0].stdout.strip() and runs[0].stdout == runs[1].stdout, [r.stderr[-1000:] for r in runs]
+        assert runs[0].stdout.split()[2:] == (["['en']"] if langs == "en" else ["['en',", "'fr']"])
 
 
 def test_save_load_roundtrip_and_tamper_refusal(tmp_path):

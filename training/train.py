@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import os
+import pickle
 import platform
 import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from service.core.classifier import Classifier
@@ -80,58 +84,127 @@ def _calibration_folds(rarest: int) -> int:
     return max(2, min(5, rarest))
 
 
+@threadpool_limits.wrap(limits=1)
 def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progress: bool = True,
           cv_folds: int = 5, on_step=None, jobs: int = 1) -> tuple[Classifier, dict]:
     """Fit one pipeline per language and mode; return the classifier and its metrics.
 
-    ``jobs`` processes run the cross-validation folds of the label and strength models, which
-    only give the card's cross-validated figures and the strength's "uncertain" threshold (on a
-    0.01 grid): the fitted models, and so the artifact's bytes, do not depend on it (the folds'
-    probabilities differ by ~1e-10 with the BLAS threads of each process, below the card's 4
-    decimals)."""
+    One BLAS thread: L-BFGS works on vectors of 100,000 weights, too short for threads to help,
+    and numpy's and scipy's two OpenBLAS pools, each spinning for cores after its call, made
+    every iteration about twice as slow on two cores (squared_norm took 2.5 ms instead of 10 µs).
+
+    ``jobs`` processes: with several languages, they train side by side in forked processes
+    (each loads and parses only its own language); with one, its cross-validation folds run in
+    ``jobs`` processes. Every fit runs on one BLAS thread wherever it runs, and each language's
+    result crosses a pickle in one process too (the two languages' cue features would otherwise
+    share one tuple, which the artifact's pickle writes once; ``artifact_bytes`` evens out the
+    rest), so the models, the card and the artifact's bytes do not depend on ``jobs``."""
     langs = sorted(train_corpus.counts())
-    steps = [(lang, mode) for lang in langs for mode in MODES]
+    steps = len(langs) * len(MODES)
+    work = {lang: (train_corpus.by_lang(lang), test_corpus.by_lang(lang) if test_corpus is not None else [])
+            for lang in langs}
+    bar = tqdm(total=steps, desc="training", unit="model", disable=not progress, file=sys.stderr)
+    fitted: dict = {}
+
+    def step_done(lang: str, mode: str) -> None:
+        bar.update(1)
+        bar.set_postfix_str(f"{lang}/{mode}")
+        if on_step:
+            on_step(bar.n, steps)
+
+    procs = min(jobs, len(langs)) if "fork" in multiprocessing.get_all_start_methods() else 1
+    if procs > 1:  # each language's folds in its own process (no nested pools)
+        with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork")) as pool:
+            running = {pool.submit(train_language, lang, *work[lang], seed, cv_folds, 1): lang for lang in langs}
+            for future in as_completed(running):
+                lang = running[future]
+                fitted[lang] = future.result()
+                for mode in MODES:
+                    step_done(lang, mode)
+    else:  # through pickle as from a process, so that no object is shared across languages
+        for lang in langs:
+            fitted[lang] = pickle.loads(pickle.dumps(train_language(
+                lang, *work[lang], seed, cv_folds, jobs, on_mode=lambda mode, lang=lang: step_done(lang, mode))))
+    bar.close()
+    return _assemble(fitted, langs, test_corpus)
+
+
+def train_language(lang: str, examples: list, test: list, seed: int, cv_folds: int, jobs: int,
+                   on_mode=None) -> dict:
+    """Both modes of one language: pipelines, their metrics, strength models and the strength
+    figures on the language's test rows. Runs in a forked process when languages run in parallel."""
+    out: dict = {"pipelines": {}, "cv": {}, "test": {}, "strength": {}, "strength_cv": {}}
+    with threadpool_limits(1):
+        for mode in MODES:
+            pipe, cv_report, model, cv_strength = _fit_mode(lang, mode, examples, seed, cv_folds, jobs)
+            out["pipelines"][mode] = pipe
+            if cv_report is not None:
+                out["cv"][mode] = cv_report
+            if model is not None:  # rows without level/sourcing train the label only
+                out["strength"][mode] = model
+                out["strength_cv"][mode] = cv_strength
+            if test:
+                out["test"][mode] = _eval(pipe, [e.text for e in test], [e.label for e in test])
+            if on_mode:
+                on_mode(mode)
+        if test and "full" in out["strength"]:
+            own = Classifier({mode: {lang: p} for mode, p in out["pipelines"].items()},
+                             strength=StrengthModels({mode: {lang: m} for mode, m in out["strength"].items()}))
+            out["strength_test"] = strength_report(own, Corpus(test))[lang]
+    return out
+
+
+def _fit_mode(lang: str, mode: str, examples: list, seed: int, cv_folds: int, jobs: int):
+    """(pipeline, cross-validated report or None, strength model or None, its figures)."""
+    texts, labels = [e.text for e in examples], [e.label for e in examples]
+    pipe = pipeline_for_mode(lang, mode, seed=seed)
+    min_class = min(labels.count(lab) for lab in set(labels))
+    pipe.set_params(clf__cv=_calibration_folds(min_class))
+    folds = min(cv_folds, min_class)
+    parallel = jobs > 1 and len(texts) >= PARALLEL_MIN_ROWS  # below: process start-up costs more
+    cv_report = None
+    if folds >= 2 and len(set(labels)) > 1:
+        cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+        smallest_fold = min_class - -(-min_class // folds)  # rarest label's count in a training fold
+        cv_pipe = clone(pipe).set_params(clf__cv=_calibration_folds(smallest_fold))
+        proba = cross_val_predict(cv_pipe, texts, labels, cv=cv, method="predict_proba",
+                                  n_jobs=min(jobs, folds) if parallel else None)
+        classes = sorted(set(labels))
+        full = np.zeros((len(texts), len(LABELS)))
+        for j, lab in enumerate(classes):
+            full[:, LABELS.index(lab)] = proba[:, j]
+        pred = [LABELS[i] for i in full.argmax(axis=1)]
+        cv_report = classification_report(labels, pred, full)
+    pipe.fit(texts, labels)
+    model, cv_strength = fit_strength(pipe, examples, lang, mode, seed=seed, cv_folds=cv_folds,
+                                      jobs=jobs if parallel else 1)
+    return pipe, cv_report, model, cv_strength
+
+
+def _assemble(fitted: dict, langs: list[str], test_corpus: Corpus | None) -> tuple[Classifier, dict]:
+    """The classifier and the card's metrics from each language's results, in a fixed order."""
     pipelines: dict = {mode: {} for mode in MODES}
     metrics: dict = {mode: {"cv": {}, "test": {}} for mode in MODES}
     strength: dict = {mode: {} for mode in MODES}
     metrics["strength"] = {mode: {"cv": {}} for mode in MODES}
-    bar = tqdm(steps, desc="training", unit="model", disable=not progress, file=sys.stderr)
-    for done, (lang, mode) in enumerate(bar):
-        bar.set_postfix_str(f"{lang}/{mode}")
-        examples = train_corpus.by_lang(lang)
-        texts, labels = [e.text for e in examples], [e.label for e in examples]
-        pipe = pipeline_for_mode(lang, mode, seed=seed)
-        min_class = min(labels.count(lab) for lab in set(labels))
-        pipe.set_params(clf__cv=_calibration_folds(min_class))
-        folds = min(cv_folds, min_class)
-        parallel = jobs > 1 and len(texts) >= PARALLEL_MIN_ROWS  # below: process start-up costs more
-        if folds >= 2 and len(set(labels)) > 1:
-            cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-            smallest_fold = min_class - -(-min_class // folds)  # rarest label's count in a training fold
-            cv_pipe = clone(pipe).set_params(clf__cv=_calibration_folds(smallest_fold))
-            proba = cross_val_predict(cv_pipe, texts, labels, cv=cv, method="predict_proba",
-                                      n_jobs=min(jobs, folds) if parallel else None)
-            classes = sorted(set(labels))
-            full = np.zeros((len(texts), len(LABELS)))
-            for j, lab in enumerate(classes):
-                full[:, LABELS.index(lab)] = proba[:, j]
-            pred = [LABELS[i] for i in full.argmax(axis=1)]
-            metrics[mode]["cv"][lang] = classification_report(labels, pred, full)
-        pipe.fit(texts, labels)
-        pipelines[mode][lang] = pipe
-        model, cv_strength = fit_strength(pipe, examples, lang, mode, seed=seed, cv_folds=cv_folds,
-                                          jobs=jobs if parallel else 1)
-        if model is not None:  # rows without level/sourcing train the label only
-            strength[mode][lang] = model
-            metrics["strength"][mode]["cv"][lang] = cv_strength
-        if test_corpus is not None and test_corpus.by_lang(lang):
-            test = test_corpus.by_lang(lang)
-            metrics[mode]["test"][lang] = _eval(pipe, [e.text for e in test], [e.label for e in test])
-        if on_step:
-            on_step(done + 1, len(steps))
+    for lang in langs:
+        got = fitted[lang]
+        for mode in MODES:
+            pipelines[mode][lang] = got["pipelines"][mode]
+            if mode in got["cv"]:
+                metrics[mode]["cv"][lang] = got["cv"][mode]
+            if mode in got["strength"]:
+                strength[mode][lang] = got["strength"][mode]
+                metrics["strength"][mode]["cv"][lang] = got["strength_cv"][mode]
+            if mode in got["test"]:
+                metrics[mode]["test"][lang] = got["test"][mode]
     clf = Classifier(pipelines, strength=StrengthModels(strength) if any(strength.values()) else None)
     if clf.strength is not None and test_corpus is not None:
-        metrics["strength"]["test"] = strength_report(clf, test_corpus)
+        report = {}
+        for lang in sorted(test_corpus.counts()):
+            done = fitted.get(lang, {}).get("strength_test")
+            report[lang] = done if done is not None else strength_report(clf, Corpus(test_corpus.by_lang(lang)))[lang]
+        metrics["strength"]["test"] = report
     return clf, metrics
 
 

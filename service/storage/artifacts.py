@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,10 +33,33 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _intern_attribute_names(root) -> None:
+    """Every model object's attribute names become the interned strings.
+
+    A pickle writes a string once and refers back to it when the same string *object* comes
+    again, and whether an estimator's attribute names are the interned strings depends on its
+    history: built by ``__init__``, they are; unpickled (from a training process) into a class
+    whose instances share one key table, they are not, unless an instance built here set that
+    table first. Without this, the same model pickled to a few bytes more or less."""
+    seen, stack = set(), [root]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, dict):
+            stack.extend(v for v in obj.values() if not isinstance(v, (str, int, float)))
+        elif isinstance(obj, (list, tuple)):
+            stack.extend(obj)
+        elif type(obj).__module__.split(".")[0] in ("sklearn", "service", "training") and hasattr(obj, "__dict__"):
+            obj.__dict__ = {sys.intern(k) if type(k) is str else k: v for k, v in vars(obj).items()}
+            stack.extend(vars(obj).values())
+
+
 def artifact_bytes(clf: Classifier) -> bytes:
     """The joblib artifact. Vectorizers' introspection-only attributes are dropped first: the
     set of pruned terms (large, pickled in hash order) and the id() of their stop-word list,
-    so the same data and seed give the same bytes."""
+    so the same data and seed give the same bytes (``_intern_attribute_names`` too)."""
     for by_lang in clf.pipelines.values():
         for pipe in by_lang.values():
             for _, step in pipe.named_steps["features"].transformer_list:
@@ -47,6 +71,7 @@ def artifact_bytes(clf: Classifier) -> bytes:
     payload = {"format": 1, "pipelines": clf.pipelines}
     if clf.strength is not None:
         payload["strength"] = clf.strength  # optional: an artifact without it serves labels only
+    _intern_attribute_names(payload)
     import joblib
 
     joblib.dump(payload, buf, compress=3)
