@@ -123,6 +123,22 @@ def test_training_is_deterministic():
         assert runs[0].stdout.split()[2:] == (["['en']"] if langs == "en" else ["['en',", "'fr']"])
 
 
+def test_training_process_death_is_reported(tmp_path):
+    """A language's training process that dies (here: exits at once) fails the command with a
+    message and writes no model."""
+    code = ("import os, sys, training.train as T\n"
+            "def die(*args, **kwargs):\n    os._exit(9)\n"
+            "T.train_language = die\n"
+            "sys.exit(T.main(['--model-dir', sys.argv[1], '--jobs', '2', '--quiet', '--status-file', sys.argv[2]]))")
+    status = tmp_path / "status.json"
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "models"), str(status)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert "error: a training process died" in run.stderr and "Traceback" not in run.stderr
+    assert json.loads(status.read_text())["state"] == "failed"
+    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
+
+
 def test_save_load_roundtrip_and_tamper_refusal(tmp_path):
     sub = [e for e in SMALL.examples if e.lang == "fr"]
     pipe = build_pipeline("fr", use_parse=False)

@@ -16,6 +16,7 @@ import pickle
 import platform
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -288,7 +289,8 @@ def main(argv=None) -> int:
     ap.add_argument("--status-file", help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                    help="processes for the cross-validation folds (default: one per core; the model is the same)")
+                    help="processes: the languages side by side, or one language's cross-validation folds "
+                         "(default: one per core; the model is the same)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     status = Status(args.status_file)
@@ -315,8 +317,14 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     status.update(state="training", progress={"done": 0, "total": 2 * len(train_corpus.counts())})
-    clf, metrics = train(train_corpus, test_corpus, seed=args.seed, progress=not args.quiet, jobs=max(1, args.jobs),
-                         on_step=lambda done, total: status.update(progress={"done": done, "total": total}))
+    try:
+        clf, metrics = train(train_corpus, test_corpus, seed=args.seed, progress=not args.quiet, jobs=max(1, args.jobs),
+                             on_step=lambda done, total: status.update(progress={"done": done, "total": total}))
+    except BrokenProcessPool:  # a language's process was killed (out of memory, a signal)
+        reason = "a training process died before it finished (out of memory?); nothing was written"
+        status.update(state="failed", reason=reason)
+        print(f"error: {reason}; --jobs 1 trains in one process", file=sys.stderr)
+        return 1
     card = make_card(train_corpus, test_corpus, metrics, args.seed, [Path(f).name for f in files], args.mode)
     if args.include_feedback:
         card["training_data"]["files"].append("feedback")
