@@ -135,7 +135,7 @@ def train_language(lang: str, examples: list, test: list, seed: int, cv_folds: i
     """Both modes of one language: pipelines, their metrics, strength models and the strength
     figures on the language's test rows. Runs in a forked process when languages run in parallel."""
     out: dict = {"pipelines": {}, "cv": {}, "test": {}, "strength": {}, "strength_cv": {}}
-    with threadpool_limits(1):
+    with threadpool_limits(1):  # as in train(), for a caller that calls this directly
         for mode in MODES:
             pipe, cv_report, model, cv_strength = _fit_mode(lang, mode, examples, seed, cv_folds, jobs)
             out["pipelines"][mode] = pipe
