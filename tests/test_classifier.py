@@ -1,7 +1,10 @@
 """The classifier entry point: seed article, quality on the test split, persistence, determinism."""
 import json
+import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -137,6 +140,39 @@ def test_training_process_death_is_reported(tmp_path):
     assert "error: a training process died" in run.stderr and "Traceback" not in run.stderr
     assert json.loads(status.read_text())["state"] == "failed"
     assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
+def test_language_processes_end_with_a_killed_trainer(tmp_path):
+    """``python -m training.train --jobs 2`` killed outright (a signal, the out-of-memory killer):
+    its two language processes do not train on (Linux)."""
+    proc = subprocess.Popen([sys.executable, "-m", "training.train", "--model-dir", str(tmp_path / "m"), "--jobs", "2",
+                             "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(children) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            out = subprocess.run(["pgrep", "-P", str(proc.pid), "-f", "training.train"], capture_output=True, text=True)
+            children = [int(p) for p in out.stdout.split()]
+            time.sleep(0.2)
+        assert len(children) == 2, children
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while any(_running(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_running(c) for c in children)
+    finally:
+        proc.kill()
+        for c in children:
+            if _running(c):
+                os.kill(c, 9)
 
 
 def test_save_load_roundtrip_and_tamper_refusal(tmp_path):

@@ -9,11 +9,13 @@ Same data and seed give the same model and the same metrics.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
 import multiprocessing
 import os
 import pickle
 import platform
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -115,7 +117,8 @@ def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progr
 
     procs = min(jobs, len(langs)) if "fork" in multiprocessing.get_all_start_methods() else 1
     if procs > 1:  # each language's folds in its own process (no nested pools)
-        with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             running = {pool.submit(train_language, lang, *work[lang], seed, cv_folds, 1): lang for lang in langs}
             for future in as_completed(running):
                 lang = running[future]
@@ -128,6 +131,18 @@ def train(train_corpus: Corpus, test_corpus: Corpus | None, seed: int = 0, progr
                 lang, *work[lang], seed, cv_folds, jobs, on_mode=lambda mode, lang=lang: step_done(lang, mode))))
     bar.close()
     return _assemble(fitted, langs, test_corpus)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A language's process ends with the trainer (killed by a signal, out of memory): it would
+    otherwise train on for a minute, holding the training lock it inherited. Linux's
+    PR_SET_PDEATHSIG; elsewhere the process ends when it finds no one to send its result to."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the trainer died before prctl took effect
+        os._exit(1)
 
 
 def train_language(lang: str, examples: list, test: list, seed: int, cv_folds: int, jobs: int,
