@@ -120,6 +120,21 @@ def copy_version(root: Path, name: str, tamper: bool = False) -> str:
     return name
 
 
+def process_state(pid: int) -> tuple[str, int] | None:
+    """(state letter, parent pid) of a process from /proc, or None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return fields[0], int(fields[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie waiting to be reaped."""
+    state = process_state(pid)
+    return state is not None and state[0] not in ("Z", "X")
+
+
 def poll(probe, until, timeout: float, interval: float = 0.2):
     """Call ``probe`` until ``until(value)`` holds or ``timeout`` seconds pass; the last value."""
     deadline = time.monotonic() + timeout

@@ -3,8 +3,6 @@ import json
 import os
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +12,7 @@ from service.core.classifier import Classifier
 from service.core.features import CUE_FEATURES, LABELS, CueFeatures, build_pipeline
 from service.core.segment import split_sentences
 from service.storage.artifacts import ModelError, load_model, save_model
-from tests.conftest import ROOT, SEED_ARTICLE
+from tests.conftest import ROOT, SEED_ARTICLE, poll, running
 from training.corpus import DEFAULT_TEST, Corpus, load_files
 from training.evaluate import evaluate
 from training.train import train
@@ -142,36 +140,27 @@ def test_training_process_death_is_reported(tmp_path):
     assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
 
 
-def _running(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except (OSError, IndexError):
-        return False
-
-
 def test_language_processes_end_with_a_killed_trainer(tmp_path):
     """``python -m training.train --jobs 2`` killed outright (a signal, the out-of-memory killer):
     its two language processes do not train on (Linux)."""
     proc = subprocess.Popen([sys.executable, "-m", "training.train", "--model-dir", str(tmp_path / "m"), "--jobs", "2",
                              "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    children: list[int] = []
+
+    def children() -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(proc.pid), "-f", "training.train"], capture_output=True, text=True)
+        return [int(p) for p in out.stdout.split()]
+
+    found: list[int] = []
     try:
-        deadline = time.monotonic() + 60
-        while len(children) < 2 and time.monotonic() < deadline and proc.poll() is None:
-            out = subprocess.run(["pgrep", "-P", str(proc.pid), "-f", "training.train"], capture_output=True, text=True)
-            children = [int(p) for p in out.stdout.split()]
-            time.sleep(0.2)
-        assert len(children) == 2, children
+        found = poll(children, lambda c: len(c) == 2 or proc.poll() is not None, timeout=60)
+        assert len(found) == 2, found
         proc.kill()
         proc.wait()
-        deadline = time.monotonic() + 10
-        while any(_running(c) for c in children) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not any(_running(c) for c in children)
+        assert poll(lambda: [c for c in found if running(c)], lambda left: not left, timeout=10) == []
     finally:
         proc.kill()
-        for c in children:
-            if _running(c):
+        for c in found:
+            if running(c):
                 os.kill(c, 9)
 
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from service.storage.registry import Registry
-from tests.conftest import LiveServer, copy_version, poll
+from tests.conftest import LiveServer, copy_version, poll, process_state
 from training.corpus import DEFAULT_TRAIN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,13 +44,6 @@ def _trainer_pids(registry_dir) -> list[int]:
     return [int(p) for p in out.stdout.split()]
 
 
-def _parent(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
 def test_killed_trainer_leaves_no_version_and_old_model_serves(server, registry_dir):
     before = Registry(registry_dir).versions()
     resp = httpx.post(server.url + "/v1/models?activate=always", headers=AUTH, timeout=30,
@@ -70,7 +63,7 @@ def test_killed_trainer_leaves_no_version_and_old_model_serves(server, registry_
     time.sleep(2)
     pids = _trainer_pids(registry_dir)
     # the trainer, and with two cores one forked process per language
-    trainers = [p for p in pids if _parent(p) not in pids]
+    trainers = [p for p in pids if (process_state(p) or ("", 0))[1] not in pids]
     assert len(trainers) == 1 and job["state"] == "training", (pids, job)
     os.kill(trainers[0], signal.SIGKILL)
     job = poll(get_job, lambda j: j["state"] == "failed", timeout=30)

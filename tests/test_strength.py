@@ -305,11 +305,12 @@ def test_a_lone_according_to_phrase_names_the_source():
 def test_an_attributed_claim_keeps_the_source_the_rules_found():
     from service.core.strength.model import reported_source_of_a_claim
 
-    main = [{"main_clause": True}, {"main_clause": False}]
-    assert reported_source_of_a_claim("none", "attributed", main, ["identified", "vague"]) == "identified"
-    assert reported_source_of_a_claim("none", "hedged", main, ["identified", "vague"]) == "none"  # not a report
-    assert reported_source_of_a_claim("anonymous", "attributed", main, ["identified", "vague"]) == "anonymous"
-    assert reported_source_of_a_claim("none", "attributed", main[1:], ["vague"]) == "none"  # no main attribution
+    found = [{"main_clause": True}, {"main_clause": False}]
+    main = main_attributions(found, ["identified", "vague"])
+    assert reported_source_of_a_claim("none", "attributed", main) == "identified"
+    assert reported_source_of_a_claim("none", "hedged", main) == "none"  # not a report
+    assert reported_source_of_a_claim("anonymous", "attributed", main) == "anonymous"
+    assert reported_source_of_a_claim("none", "attributed", main_attributions(found[1:], ["vague"])) == "none"  # no main attribution
 
 
 # --- training with and without the new fields ----------------------------------------------------

@@ -65,24 +65,30 @@ class LanguageStrength:
         return (sparse.hstack([rows, cues[:, keep] * self.cue_weight], format="csr"),
                 sparse.hstack([rows, cues * self.sourcing_weight], format="csr"))
 
-    def sourcing_of(self, X, inputs: list[StrengthInput]) -> list[str]:
+    def sourcing_of(self, X, inputs: list[StrengthInput], labels: list[str]) -> list[str]:
         """The classifier's class, except that the source of an attribution that frames another
         wins (``framing_source``), so does a lone "selon X" phrase's
         (``according_to_names_the_source``), a person the attribution rules name wins over its
         ``identified`` or ``anonymous`` (``named_person_wins``), and a source the rules did not
         report replaces its ``none`` (``unreported_source``); no classifier: the rule class of
-        the main attribution."""
+        the main attribution. Then the label: a classifier of attributed claims only leaves the
+        others ``none``, and an attributed claim keeps the source the rules found
+        (``reported_source_of_a_claim``)."""
         learned = [str(c) for c in linear_predict(self.sourcing, X)] if self.sourcing is not None else [None] * len(inputs)
+        learned_none = self.sourcing is not None and "none" in self.sourcing.classes_
         out = []
-        for inp, cls in zip(inputs, learned):
+        for inp, cls, label in zip(inputs, learned, labels):
             _, _, classes = sentence_evidence(inp)
             main = main_attributions(inp.attributions, classes)
             rule = main[0][1] if main else None
             if cls is None:
-                out.append(rule or "vague")
-                continue
-            stated = framing_source(main) or according_to_names_the_source(main)
-            out.append(stated if stated and cls != "none" else unreported_source(named_person_wins(cls, rule), inp))
+                source = rule or "vague"
+            else:
+                stated = framing_source(main) or according_to_names_the_source(main)
+                source = stated if stated and cls != "none" else unreported_source(named_person_wins(cls, rule), inp)
+            if not learned_none and label != "attributed":
+                source = "none"  # a classifier of attributed claims only: the label decides
+            out.append(reported_source_of_a_claim(source, label, main))
         return out
 
 
@@ -106,31 +112,27 @@ class StrengthModels:
             batch = [inputs[i] for i in rows]
             X, Xs = model.matrices(union_rows, batch)
             scores, levels = model.ordinal.score_and_level(X)
-            sourcing = model.sourcing_of(Xs, batch)
-            learned_none = model.sourcing is not None and "none" in model.sourcing.classes_
+            sourcing = model.sourcing_of(Xs, batch, [labels[i] for i in rows])
             for i, inp, score, level, source in zip(rows, batch, scores, levels, sourcing):
                 markers, _, classes = sentence_evidence(inp)
-                label = labels[i]
-                if not learned_none and label != "attributed":
-                    source = "none"  # a classifier of attributed claims only: the label decides
-                source = reported_source_of_a_claim(source, label, inp.attributions, classes)
-                out[i] = SentenceStrength(label, float(score), str(level), source,
+                out[i] = SentenceStrength(labels[i], float(score), str(level), source,
                                           explaining(markers, inp), classes)
         return out
 
 
-def reported_source_of_a_claim(source: str, label: str, attributions: list[dict], classes: list[str]) -> str:
-    """An attributed claim whose main-clause attribution the rules found has that source's class,
-    not ``none``: "None of the climbers is expected to be found alive, according to Nepal's
-    tourism department" (the classifier, torn between attributed and hedged, said ``none``)."""
+def reported_source_of_a_claim(source: str, label: str, main: list[tuple[dict, str]]) -> str:
+    """An attributed claim whose main-clause attribution the rules found (``main``, from
+    ``main_attributions``) has that source's class, not ``none``: "None of the climbers is
+    expected to be found alive, according to Nepal's tourism department" (the classifier, torn
+    between attributed and hedged, said ``none``)."""
     if label != "attributed" or source != "none":
         return source
-    return next((c for _, c in main_attributions(attributions, classes)), source)
+    return next((c for _, c in main), source)
 
 
 def according_to_names_the_source(main: list[tuple[dict, str]]) -> str | None:
-    """Of ``main`` (``main_attributions``), the class of a lone "selon X / according to X" phrase, which names the claim's
-    source outright (guide rule 3): "The club has found its next manager, according to a board
+    """Of ``main`` (``main_attributions``), the class of a lone "selon X / according to X"
+    phrase, which names the claim's source outright (guide rule 3): "The club has found its next manager, according to a board
     member" is ``anonymous`` whatever the n-grams of "The club" suggest; None otherwise (or when
     the rules found no source in the phrase: "If the city authority is to be believed")."""
     if len(main) == 1 and main[0][0].get("type") == "according_to" and main[0][0].get("source"):
@@ -146,8 +148,8 @@ def named_person_wins(learned: str, rule: str | None) -> str:
 
 
 def framing_source(main: list[tuple[dict, str]]) -> str | None:
-    """Of ``main`` (``main_attributions``), the class of one whose content holds another one's cue: "The club
-    has announced its next manager, according to a board member" (the board member vouches for the
+    """Of ``main`` (``main_attributions``), the class of one whose content holds another one's
+    cue: "The club has announced its next manager, according to a board member" (the board member vouches for the
     whole claim, verb included: guide rule 3), "X has reportedly found ..."; None without one."""
     for a, cls in main:
         content = a.get("content")
