@@ -1,15 +1,22 @@
 import pytest
 import spacy
 
+from service.core.attribute_rules import TableMatcher, _condition, _token_test
 from service.core.lexicon import normalise
 from service.core.nlp import SPACY_MODELS, get_nlp
-from training.corpus import DEFAULT_TEST, load_files
+from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, load_files
 
 
 def _reading(doc) -> list[tuple]:
     """Every token attribute the service reads."""
     return [(t.text, t.idx, t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i, str(t.morph), t.is_punct, t.is_space,
              t.like_num, t.is_stop, t.lower_) for t in doc]
+
+
+# Forms the attribute ruler's several-token, regex and dependency rules are about.
+CONTRACTIONS = ["I ain't gonna say it, y'all.", "Let's go, c'mon!", "There is a cat. There's a dog.",
+                "He gets it and got it.", "Nothin' works.", "Give it to me and you.", "They do have it.",
+                "It was him, not me; he didn't know whether to do it.", "What's that?  Who did it?\n\nNo."]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -23,10 +30,12 @@ def test_lean_pipeline_parses_like_spacys_own(lang):
     assert not nlp.get_pipe("tok2vec").model.ops.use_blis  # numpy's matmul: faster, same parses
     stock = spacy.load(SPACY_MODELS[lang], exclude=["ner"])
     assert stock.get_pipe("tok2vec").model.ops.use_blis
+    assert isinstance(nlp.get_pipe("attribute_ruler").match, TableMatcher)
     assert all(isinstance(words, list) for words in stock.get_pipe("lemmatizer").lookups.get_table("lemma_index").values())
     assert len(stock.vocab.strings) > 80000 > 20000 > len(get_nlp.__wrapped__(lang).vocab.strings)
     texts = [normalise(e.text) for e in load_files([DEFAULT_TEST]).by_lang(lang)][:300]
     texts += ["Xqzvb wrtpl a déclaré que l'ONU-Habitat prévoit 3,5 % de hausse d'ici 2030 (1).", "« Non », dit-il."]
+    texts += CONTRACTIONS
     ours = [_reading(doc) for doc in nlp.pipe(texts)]
     theirs = [_reading(doc) for doc in stock.pipe(texts)]
     assert ours == theirs
@@ -77,3 +86,42 @@ def test_parsed_text_is_its_string():
     import pickle
 
     assert type(pickle.loads(pickle.dumps(text))) is str  # a Doc never travels to another process
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_table_matcher_gives_the_attribute_rulers_matches(lang):
+    """Every corpus sentence (and the contractions): the table gives the very matches, in the
+    very order, that spaCy's Matcher gives the ruler."""
+    nlp = get_nlp(lang)
+    ruler = nlp.get_pipe("attribute_ruler")
+    table = ruler.match
+    stock = type(ruler).match.__get__(ruler)
+    corpus = load_files([DEFAULT_TRAIN, DEFAULT_TEST]).by_lang(lang)
+    texts = [normalise(e.text) for e in corpus] + CONTRACTIONS
+    docs = list(nlp.pipe(texts, disable=["attribute_ruler", "lemmatizer"]))
+    assert sum(len(table(doc)) for doc in docs) > len(docs)  # rules do fire
+    assert [table(doc) for doc in docs] == [stock(doc) for doc in docs]
+    if lang == "en":
+        assert table.rest  # "gonna", "y'all": several tokens, through the small Matcher
+        assert any(m[3] - m[2] == 2 for doc in docs for m in table(doc))
+
+
+def test_pattern_conditions():
+    assert _condition({"IN": ["is", "'s"]}) == {"is", "'s"} and _condition("NN") == {"NN"}
+    assert _condition({"NOT_IN": ["TO", ""]})("VB") and not _condition({"NOT_IN": ["TO", ""]})("")
+    assert _condition({"REGEX": "^n'?t$"})("n't") and not _condition({"REGEX": "^n'?t$"})("not")
+    assert _condition({"FUZZY": "x"}) is None and _condition({"IN": "is"}) is None
+    assert _token_test({"IS_SPACE": True}) and _token_test({"TAG": True}) is None
+    assert _token_test({"ENT_TYPE": "PERSON"}) is None
+
+
+def test_table_matcher_memory_is_bounded(monkeypatch):
+    from service.core import attribute_rules
+
+    monkeypatch.setattr(attribute_rules, "MAX_KEYS", 5)
+    ruler = get_nlp("en").get_pipe("attribute_ruler")
+    fresh = TableMatcher(ruler)
+    docs = list(get_nlp("en").pipe(CONTRACTIONS, disable=["attribute_ruler", "lemmatizer"]))
+    stock = type(ruler).match.__get__(ruler)
+    assert [fresh(doc) for doc in docs] == [stock(doc) for doc in docs]
+    assert 0 < len(fresh.seen) <= 5

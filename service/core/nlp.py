@@ -4,7 +4,8 @@ The classifier's features, the attribution extractor and the strength model all 
 the same sentences. ``analyze`` parses once and hands the features ``ParsedText`` values (the
 sentence's text with its Doc); plain strings (training, evaluation) are parsed through the cache,
 which lets cross-validation folds reuse one parse. Named-entity recognition is not used and is
-excluded for speed, the model's string table for memory; the layers multiply with numpy, not BLIS.
+excluded for speed, the model's string table for memory; the layers multiply with numpy, not BLIS,
+and the attribute ruler matches by table look-up (``attribute_rules``).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 
+from service.core.attribute_rules import match_by_table
 from service.core.homographs import repair
 from service.core.lexicon import SUPPORTED_LANGS, normalise
 
@@ -79,6 +81,7 @@ def get_nlp(lang: str):
     with use_ops("numpy", use_blis=False):
         nlp = spacy.load(SPACY_MODELS[lang], exclude=["ner", "strings"])
     _index_as_sets(nlp)
+    match_by_table(nlp)
     return nlp
 
 
