@@ -161,3 +161,21 @@ def test_no_rule_climbs_a_tree_by_itself():
     modules = [p for folder in ("service", "training") for p in (ROOT / folder).rglob("*.py") if p != syntax]
     found = [f for p in modules for f in _climbs_outside_syntax(p)]
     assert found == []
+
+
+@pytest.mark.parametrize("lang, text, main, subordinate", [
+    ("fr", "Le ministre a dit qu'il pleuvait.", ["dit", "ministre"], ["pleuvait"]),
+    ("fr", "Les militaires ont soutenu les opérations, en prétextant que la ville était menacée.",
+     ["soutenu"], ["prétextant", "menacée"]),
+    ("en", "The minister said that prices could rise.", ["said", "minister"], ["rise", "prices"]),
+    ("en", "It rained and the river rose.", ["rained", "rose"], []),
+])
+def test_main_clause_mask(lang, text, main, subordinate):
+    """A token is in the main clause when its clause hangs from the root through coordination or
+    parataxis only; a French gerund and a complement clause are not."""
+    from service.core.cues import main_clause_mask
+    from service.core.nlp import parse
+
+    doc = parse([text], lang)[0]
+    mask = dict(zip([t.text for t in doc], main_clause_mask(doc)))
+    assert all(mask[w] for w in main) and not any(mask[w] for w in subordinate)

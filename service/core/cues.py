@@ -18,7 +18,7 @@ from service.core.lexicon import (
     normalise,
     word_tokens,
 )
-from service.core.syntax import climb, head_of, is_root, token_at
+from service.core.syntax import head_of, token_at
 from service.core.vocabulary import CUE_TYPES  # noqa: F401 (re-exported)
 
 # Clause openers: a cue after one of these (and before the next clause break) is in a
@@ -101,12 +101,6 @@ def _heuristic_main(tokens, idx: int, text: str, lang: str, openers=frozenset())
     return True
 
 
-def _clause_head(tok):
-    """The verb heading the token's clause: up through non-verbs and auxiliaries."""
-    return climb(tok, lambda t: t.dep_ != "ROOT" and (
-        t.pos_ != "VERB" or t.dep_.split(":")[0] in ("aux", "cop", "fixed")))
-
-
 def in_main_clause(tok) -> bool:
     """Whether a parsed token belongs to the sentence's main clause (computed once per parse)."""
     return main_clause_mask(tok.doc)[tok.i]
@@ -116,24 +110,55 @@ def main_clause_mask(doc) -> list[bool]:
     """Main-clause membership of every token, cached on the (cached) parse."""
     mask = doc.user_data.get("main_clause_mask")
     if mask is None:
-        mask = doc.user_data["main_clause_mask"] = [_parse_main(t) for t in doc]
+        mask = doc.user_data["main_clause_mask"] = _parse_main(doc)
     return mask
 
 
-def _parse_main(tok) -> bool:
-    """Parse: the cue's clause hangs from the root through coordination or parataxis only."""
-    if tok.pos_ in ("VERB", "AUX") and tok.i > 0:
-        prev = tok.doc[tok.i - 1].lower_
-        if prev == "en" and "Part" in tok.morph.get("VerbForm"):
-            return False  # French gerund: "en prétextant que ..."
-    head = _clause_head(tok)
-    for _ in range(50):
-        if head.dep_ == "ROOT" or is_root(head):
-            return True
-        if head.dep_.split(":")[0] not in ("conj", "parataxis", "dep", "appos"):
-            return False
-        head = _clause_head(head.head)
-    return True
+class _Tree:
+    """A parse's heads, labels and POS as plain lists: the clause walks below visit every token's
+    heads, and spaCy makes a new Token object at every step."""
+
+    def __init__(self, doc):
+        self.heads = [t.head.i for t in doc]
+        self.deps = [t.dep_ for t in doc]
+        # Climbs on: not the root, and not a verb unless an auxiliary, copula or fixed word.
+        self.passes = [d != "ROOT" and (t.pos_ != "VERB" or d.split(":")[0] in ("aux", "cop", "fixed"))
+                       for t, d in zip(doc, self.deps)]
+
+    def clause_head(self, i: int) -> int:
+        """The verb heading token i's clause: up through non-verbs and auxiliaries (at most one
+        step a token, so a hand-made cycle cannot loop)."""
+        for _ in range(len(self.heads)):
+            head = self.heads[i]
+            if head == i or not self.passes[i]:
+                return i
+            i = head
+        return i
+
+
+def _parse_main(doc) -> list[bool]:
+    """Parse: a token's clause hangs from the root through coordination or parataxis only.
+
+        "Il a dit qu'il pleuvait": "dit" True, "pleuvait" False
+    """
+    tree = _Tree(doc)
+    out = []
+    for tok in doc:
+        if tok.pos_ in ("VERB", "AUX") and tok.i > 0 and doc[tok.i - 1].lower_ == "en" \
+                and "Part" in tok.morph.get("VerbForm"):
+            out.append(False)  # French gerund: "en prétextant que ..."
+            continue
+        head = tree.clause_head(tok.i)
+        main = True
+        for _ in range(50):
+            if tree.deps[head] == "ROOT" or tree.heads[head] == head:
+                break
+            if tree.deps[head].split(":")[0] not in ("conj", "parataxis", "dep", "appos"):
+                main = False
+                break
+            head = tree.clause_head(tree.heads[head])
+        out.append(main)
+    return out
 
 
 def _is_noun_use(doc, start: int) -> bool:
