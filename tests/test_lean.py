@@ -118,3 +118,41 @@ def test_rows_for_converts_what_sklearn_converts():
     for context in (lean_checks, nullcontext):
         with context():
             assert rows_for(model, X.astype(object)).dtype == np.float64
+
+
+def _char_vectorizers():
+    from service.storage.registry import model_or_active
+
+    clf = model_or_active(None)
+    for lang, pipe in clf.pipelines["full"].items():
+        for name, part in pipe.steps[0][1].transformer_list:
+            if getattr(part, "analyzer", None) == "char_wb":
+                yield lang, part
+
+
+def test_char_ngrams_counted_word_by_word_are_sklearns(monkeypatch):
+    """The shipped model's character n-gram counts, word by word, equal sklearn's on corpus
+    sentences and on damaged ones (doubled and odd spaces, tabs, stray quotes, notes), also once
+    the remembered words overflow."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from service.core import lean
+    from training.corpus import DEFAULT_TEST, load_files
+
+    corpus = load_files([DEFAULT_TEST])
+    found = list(_char_vectorizers())
+    assert {lang for lang, _ in found} == {"fr", "en"}
+    for lang, vec in found:
+        texts = [e.text for e in corpus.by_lang(lang)][:200]
+        texts += ["", "  ", "Il  a\tdit\u00a0: « oui » (1)\n\nfin", "\u2009\u202fx\x1cy\x1dz", "L'ONU-Habitat prévoit 3,5 %"]
+        expected = CountVectorizer.transform(vec, texts)
+        for limit in (lean.MAX_WORDS, 7):
+            monkeypatch.setattr(lean, "MAX_WORDS", limit)
+            lean._WORD_GRAMS.pop(vec, None)
+            got = lean.char_wb_counts(vec, texts)
+            assert got.dtype == expected.dtype and got.shape == expected.shape and expected.nnz > 1000
+            assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+            assert np.array_equal(got.data, expected.data)
+            assert 0 < len(lean._WORD_GRAMS[vec]) <= limit
+        with pytest.raises(ValueError):
+            lean.char_wb_counts(vec, "a string")

@@ -6,7 +6,8 @@ routing and parameter validation than in the features themselves, and every ``ch
 first asks narwhals whether its input is a dataframe (about 0.1 ms a call, ten calls a
 ``/v1/score`` request). ``transform`` gives the same matrix, bit for bit (sklearn's own rule:
 each part times its weight, sparse parts stacked to CSR), calling each transformer directly, and
-a TF-IDF vectorizer's weighting directly on sklearn's counts (``tfidf``); ``lean_checks`` skips
+a TF-IDF vectorizer's weighting directly on sklearn's counts (``tfidf``; character n-grams
+counted word by word, each word once, ``char_wb_counts``); ``lean_checks`` skips
 the parameter validation and finiteness scans that fitted estimators repeat on every call, and
 lets our own estimators take the CSR rows our feature step built as they are (``rows_for``).
 The golden outputs (tests/test_golden.py) and tests/test_lean.py hold the equality.
@@ -15,8 +16,12 @@ The golden outputs (tests/test_golden.py) and tests/test_lean.py hold the equali
 """
 from __future__ import annotations
 
+import weakref
+from array import array
+from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
+from itertools import chain
 
 import numpy as np
 import sklearn
@@ -65,7 +70,7 @@ def tfidf(vec: TfidfVectorizer, docs):
     without its two input checks."""
     if not ENABLED or vec.norm not in _NORMALIZE or vec.binary:
         return vec.transform(docs)
-    X = CountVectorizer.transform(vec, docs)
+    X = char_wb_counts(vec, docs) if _by_word(vec) else CountVectorizer.transform(vec, docs)
     if not (sparse.issparse(X) and X.format == "csr" and X.dtype in (np.float32, np.float64)):
         return vec._tfidf.transform(X, copy=False)  # an unusual dtype: sklearn converts it
     if vec.sublinear_tf:
@@ -75,6 +80,55 @@ def tfidf(vec: TfidfVectorizer, docs):
         X.data *= vec.idf_[X.indices]
     if _NORMALIZE[vec.norm] is not None:
         _NORMALIZE[vec.norm](X)
+    return X
+
+
+def _by_word(vec) -> bool:
+    return vec.analyzer == "char_wb" and vec.input == "content" and getattr(vec, "vocabulary_", None) is not None
+
+
+# vectorizer -> word -> the columns of its n-grams (a column once per occurrence), about 150 bytes a word
+_WORD_GRAMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+MAX_WORDS = 20_000  # words remembered per vectorizer (a few MB); the memory starts again past this
+
+
+def char_wb_counts(vec, docs):
+    """``CountVectorizer.transform(vec, docs)`` for ``analyzer="char_wb"``: its n-grams never cross
+    a word's edge, so a document's counts are the sum of its words' counts, and each word's are
+    looked up once (sklearn's own ``_char_wb_ngrams`` makes them) instead of in every sentence.
+
+        char_wb_counts(vec, ["Il a plu."]) equals vec's own counts, bit for bit
+    """
+    if isinstance(docs, str):
+        raise ValueError("Iterable over raw text documents expected, string object received.")
+    memo = _WORD_GRAMS.setdefault(vec, {})
+    vocabulary, preprocess = vec.vocabulary_, vec.build_preprocessor()
+    j_indices: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+
+    def columns(word: str):
+        found = memo.get(word)
+        if found is None:
+            if len(memo) >= MAX_WORDS:
+                memo.clear()
+            found = memo[word] = array("i", [c for c in map(vocabulary.get, vec._char_wb_ngrams(word))
+                                             if c is not None])
+        return found
+
+    for doc in docs:
+        words = vec._white_spaces.sub(" ", preprocess(vec.decode(doc))).split()
+        counts = Counter(chain.from_iterable(map(columns, words)))
+        j_indices.extend(counts)
+        values.extend(counts.values())
+        indptr.append(len(j_indices))
+    index = np.int32 if indptr[-1] <= np.iinfo(np.int32).max else np.int64  # as sklearn chooses
+    X = sparse.csr_matrix((np.asarray(values, dtype=np.intc), np.asarray(j_indices, dtype=index),
+                           np.asarray(indptr, dtype=index)), shape=(len(indptr) - 1, len(vocabulary)),
+                          dtype=vec.dtype)
+    X.sort_indices()
+    if vec.binary:
+        X.data.fill(1)
     return X
 
 
