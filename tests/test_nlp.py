@@ -28,6 +28,9 @@ def test_lean_pipeline_parses_like_spacys_own(lang):
     table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
     assert table and all(isinstance(words, frozenset) for words in table.values())
     assert not nlp.get_pipe("tok2vec").model.ops.use_blis  # numpy's matmul: faster, same parses
+    from threadpoolctl import threadpool_info
+
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
     stock = spacy.load(SPACY_MODELS[lang], exclude=["ner"])
     assert stock.get_pipe("tok2vec").model.ops.use_blis
     assert isinstance(nlp.get_pipe("attribute_ruler").match, TableMatcher)
