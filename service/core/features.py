@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from service.core.calibrated import CalibratedLinearClassifier
 from service.core.cues import (
     analyze_cues,
-    in_main_clause,
+    main_clause_mask,
     quote_spans,
     starts_with_condition,
 )
@@ -168,13 +168,14 @@ class CueFeatures(TransformerMixin, BaseEstimator):
 def clause_tokens(doc, quotes) -> list[str]:
     """Lemmas and (POS, dependency) pairs tagged by where they sit: M(ain), S(ubordinate), Q(uote)."""
     out = []
+    main = main_clause_mask(doc)
     for tok in doc:
         if tok.is_punct or tok.is_space:
             continue
         if quotes and any(a <= tok.idx < b for a, b in quotes):
             tag = "Q"
         else:
-            tag = "M" if in_main_clause(tok) else "S"
+            tag = "M" if main[tok.i] else "S"
         out.append(f"{tag}_{tok.lemma_.lower()}")
         out.append(f"{tag}_{tok.pos_}_{tok.dep_}")
     return out
