@@ -115,8 +115,8 @@ def main_clause_mask(doc) -> list[bool]:
 
 
 class _Tree:
-    """A parse's heads, labels and POS as plain lists: the clause walks below visit every token's
-    heads, and spaCy makes a new Token object at every step."""
+    """A parse's heads, labels and "climbs on" flags as plain lists: the clause walks below visit
+    every token's heads, and spaCy makes a new Token object at every step."""
 
     def __init__(self, doc):
         self.heads = [t.head.i for t in doc]
