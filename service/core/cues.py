@@ -19,6 +19,7 @@ from service.core.lexicon import (
     word_tokens,
 )
 from service.core.syntax import head_of, token_at
+from service.core.tokens import columns
 from service.core.vocabulary import CUE_TYPES  # noqa: F401 (re-exported)
 
 # Clause openers: a cue after one of these (and before the next clause break) is in a
@@ -115,15 +116,15 @@ def main_clause_mask(doc) -> list[bool]:
 
 
 class _Tree:
-    """A parse's heads, labels and "climbs on" flags as plain lists: the clause walks below visit
-    every token's heads, and spaCy makes a new Token object at every step."""
+    """A parse's heads, labels and "climbs on" flags as plain lists (from ``tokens.columns``): the
+    clause walks below visit every token's heads, and spaCy makes a new Token object at every step."""
 
-    def __init__(self, doc):
-        self.heads = [t.head.i for t in doc]
-        self.deps = [t.dep_ for t in doc]
+    def __init__(self, cols):
+        self.heads = cols.head
+        self.deps = cols.dep
         # Climbs on: not the root, and not a verb unless an auxiliary, copula or fixed word.
-        self.passes = [d != "ROOT" and (t.pos_ != "VERB" or d.split(":")[0] in ("aux", "cop", "fixed"))
-                       for t, d in zip(doc, self.deps)]
+        self.passes = [d != "ROOT" and (p != "VERB" or d.split(":")[0] in ("aux", "cop", "fixed"))
+                       for p, d in zip(cols.pos, self.deps)]
 
     def clause_head(self, i: int) -> int:
         """The verb heading token i's clause: up through non-verbs and auxiliaries (at most one
@@ -141,14 +142,14 @@ def _parse_main(doc) -> list[bool]:
 
         "Il a dit qu'il pleuvait": "dit" True, "pleuvait" False
     """
-    tree = _Tree(doc)
+    cols = columns(doc)
+    tree = _Tree(cols)
     out = []
-    for tok in doc:
-        if tok.pos_ in ("VERB", "AUX") and tok.i > 0 and doc[tok.i - 1].lower_ == "en" \
-                and "Part" in tok.morph.get("VerbForm"):
+    for i, pos in enumerate(cols.pos):
+        if pos in ("VERB", "AUX") and i > 0 and cols.lower[i - 1] == "en" and "Part" in cols.morph(i, "VerbForm"):
             out.append(False)  # French gerund: "en prétextant que ..."
             continue
-        head = tree.clause_head(tok.i)
+        head = tree.clause_head(i)
         main = True
         for _ in range(50):
             if tree.deps[head] == "ROOT" or tree.heads[head] == head:
@@ -243,16 +244,17 @@ def _analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
     if doc is not None:
         # Reporting verbs the surface forms missed, found by lemma.
         covered = [(c.start, c.end) for c in cues]
-        for tok in doc:
-            if tok.pos_ == "VERB" and not any(s <= tok.idx < e for s, e in covered):
-                entry = lex.verbs_by_lemma.get(tok.lemma_.lower())
+        cols = columns(doc)
+        for i, pos in enumerate(cols.pos):
+            start = cols.idx[i]
+            if pos == "VERB" and not any(s <= start < e for s, e in covered):
+                entry = lex.verbs_by_lemma.get(cols.lemma[i])
                 if entry is not None and (quotes or not entry.requires_quote):
-                    cues.append(Cue("reporting_verb", text[tok.idx:tok.idx + len(tok)], tok.idx,
-                                    tok.idx + len(tok), lemma=entry.lemma, stance=entry.stance,
-                                    main_clause=in_main_clause(tok),
-                                    negated=any(t.lower_.strip("'") in NEGATIONS
-                                                for t in doc[max(0, tok.i - 3):tok.i])))
-                    matched_chars.add(tok.idx)
+                    cues.append(Cue("reporting_verb", text[start:cols.end[i]], start, cols.end[i],
+                                    lemma=entry.lemma, stance=entry.stance,
+                                    main_clause=main_clause_mask(doc)[i],
+                                    negated=any(w.strip("'") in NEGATIONS for w in cols.lower[max(0, i - 3):i])))
+                    matched_chars.add(start)
 
     cues.extend(_conditional_cues(text, norm, tokens, lang, doc, matched_chars, main_of))
 
@@ -277,14 +279,15 @@ def _conditional_cues(text, norm, tokens, lang, doc, matched_chars, main_of) -> 
         return []
     out = []
     if doc is not None:
-        for tok in doc:
-            is_cnd = "Cnd" in tok.morph.get("Mood")
-            if not is_cnd and tok.pos_ in ("VERB", "AUX"):
-                low = tok.lower_
+        cols = columns(doc)
+        for i, pos in enumerate(cols.pos):
+            is_cnd = "Cnd" in cols.morph(i, "Mood")
+            if not is_cnd and pos in ("VERB", "AUX"):
+                low = cols.lower[i]
                 is_cnd = bool(_FR_CONDITIONAL.match(low)) and not _FR_NOT_CONDITIONAL.search(low)
-            if is_cnd and tok.idx not in matched_chars:
-                out.append(Cue("conditional", text[tok.idx:tok.idx + len(tok)], tok.idx,
-                               tok.idx + len(tok), main_clause=in_main_clause(tok)))
+            if is_cnd and cols.idx[i] not in matched_chars:
+                out.append(Cue("conditional", text[cols.idx[i]:cols.end[i]], cols.idx[i], cols.end[i],
+                               main_clause=main_clause_mask(doc)[i]))
         return out
     for i, (tok, s, e) in enumerate(tokens):
         if s in matched_chars:

@@ -24,6 +24,7 @@ from service.core.cues import (
 )
 from service.core.lean import tfidf
 from service.core.lexicon import SUPPORTED_LANGS, grammar_words, normalise
+from service.core.tokens import columns
 from service.core.vocabulary import LABELS  # noqa: F401 (re-exported for old artifacts' imports)
 
 CUE_FEATURES = (
@@ -117,15 +118,18 @@ def _verb_facts(doc, lang: str) -> tuple[float, float]:
     """(no finite verb, imperative root), cached on the parse."""
     facts = doc.user_data.get("verb_facts")
     if facts is None:
-        finite = any("Fin" in t.morph.get("VerbForm") or t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in doc)
-        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        cols = columns(doc)
+        finite = any("Fin" in cols.morph(i, "VerbForm") or tag in ("VBD", "VBZ", "VBP", "MD")
+                     for i, tag in enumerate(cols.tag))
+        root = next((i for i, dep in enumerate(cols.dep) if dep == "ROOT"), None)
         imperative = False
         if root is not None:
             if lang == "fr":
-                imperative = "Imp" in root.morph.get("Mood")
-            else:
-                imperative = (root.tag_ == "VB" and root.i == 0
-                              and not any(c.dep_.startswith("nsubj") for c in root.children))
+                imperative = "Imp" in cols.morph(root, "Mood")
+            else:  # a root's children: the tokens it heads, itself aside
+                imperative = (cols.tag[root] == "VB" and root == 0
+                              and not any(h == root and j != root and cols.dep[j].startswith("nsubj")
+                                          for j, h in enumerate(cols.head)))
         facts = doc.user_data["verb_facts"] = (float(not finite), float(imperative))
     return facts
 
@@ -169,15 +173,16 @@ def clause_tokens(doc, quotes) -> list[str]:
     """Lemmas and (POS, dependency) pairs tagged by where they sit: M(ain), S(ubordinate), Q(uote)."""
     out = []
     main = main_clause_mask(doc)
-    for tok in doc:
-        if tok.is_punct or tok.is_space:
+    cols = columns(doc)
+    for i, start in enumerate(cols.idx):
+        if cols.punct_or_space[i]:
             continue
-        if quotes and any(a <= tok.idx < b for a, b in quotes):
+        if quotes and any(a <= start < b for a, b in quotes):
             tag = "Q"
         else:
-            tag = "M" if main[tok.i] else "S"
-        out.append(f"{tag}_{tok.lemma_.lower()}")
-        out.append(f"{tag}_{tok.pos_}_{tok.dep_}")
+            tag = "M" if main[i] else "S"
+        out.append(f"{tag}_{cols.lemma[i]}")
+        out.append(f"{tag}_{cols.pos[i]}_{cols.dep[i]}")
     return out
 
 
