@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from service.core.lean import lean_checks, transform
+from service.core.lean import csr_from_dense, lean_checks, transform
 
 SENTENCES = {
     "fr": ["Selon l'OSDH, 20 civils auraient été tués.", "Le club aurait transmis une offre.", "Lire plus :",
@@ -156,3 +156,38 @@ def test_char_ngrams_counted_word_by_word_are_sklearns(monkeypatch):
             assert 0 < len(lean._WORD_GRAMS[vec]) <= limit
         with pytest.raises(ValueError):
             lean.char_wb_counts(vec, "a string")
+
+
+def test_csr_from_dense_is_scipys_matrix_bit_for_bit():
+    rng = np.random.default_rng(3)
+    shapes = [(0, 0), (0, 5), (3, 0), (1, 41), (17, 140), (40, 7)]
+    for shape in shapes:
+        for dtype in (np.float64, np.float32, np.int64):
+            mat = (rng.random(shape) * (rng.random(shape) < 0.3) * 5).astype(dtype)
+            mat[:1] = -mat[:1]  # negative values and -0.0 are non-zeros as scipy sees them
+            got, want = csr_from_dense(mat), sparse.csr_matrix(mat)
+            assert got.shape == want.shape and got.dtype == want.dtype
+            assert got.indices.dtype == want.indices.dtype and got.indptr.dtype == want.indptr.dtype
+            for part in ("data", "indices", "indptr"):
+                assert np.array_equal(getattr(got, part), getattr(want, part)), (shape, dtype, part)
+            got.check_format(full_check=True)
+
+
+def test_strength_matrices_equal_sparse_column_picking(classifier):
+    """``LanguageStrength.matrices`` picks and weights the strength columns on dense rows; the
+    result must be what scipy's column indexing and scalar product of the sparse rows give."""
+    from service.core.strength.inputs import inputs_for
+
+    texts = ["Le ministre aurait menti, selon une source proche du dossier.", "Il pleut.",
+             "Officials said the toll could rise.", "Selon certains, il est indéniable que tout va mal."]
+    model = classifier.strength.models["full"]["fr"]
+    scored = classifier.score(texts, "fr")
+    rows, union = scored.features["full"]
+    inputs = inputs_for(texts, "fr", rows)
+    X, Xs = model.matrices(union, inputs)
+    cues = model.cues.transform(inputs)
+    keep = [i for i, n in enumerate(model.cues.feature_names_) if not n.startswith(model.ordinal_skip)]
+    for got, want in ((X, sparse.hstack([union, cues[:, keep] * model.cue_weight], format="csr")),
+                      (Xs, sparse.hstack([union, cues * model.sourcing_weight], format="csr"))):
+        assert got.shape == want.shape and (got != want).nnz == 0
+        assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.data, want.data)

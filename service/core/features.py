@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -22,7 +21,7 @@ from service.core.cues import (
     quote_spans,
     starts_with_condition,
 )
-from service.core.lean import tfidf
+from service.core.lean import csr_from_dense, tfidf
 from service.core.lexicon import SUPPORTED_LANGS, grammar_words, normalise
 from service.core.tokens import columns
 from service.core.vocabulary import LABELS  # noqa: F401 (re-exported for old artifacts' imports)
@@ -163,7 +162,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         for i, text in enumerate(texts):
             feats = sentence_features(text, self.lang, docs[i] if docs else None)
             mat[i] = [feats[n] for n in names]
-        return sparse.csr_matrix(mat)
+        return csr_from_dense(mat)
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray([f"cue__{n}" for n in self.feature_names_], dtype=object)

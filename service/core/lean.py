@@ -132,6 +132,26 @@ def char_wb_counts(vec, docs):
     return X
 
 
+def _index_dtype(*sizes: int):
+    return np.int32 if max(sizes, default=0) <= np.iinfo(np.int32).max else np.int64
+
+
+def csr_from_dense(mat):
+    """``sparse.csr_matrix(mat)`` for a 2-D array: its non-zeros row by row, without scipy's
+    detour through a COO matrix (a request's few rows cost half as much).
+
+        csr_from_dense(np.array([[0.0, 2.0]])) equals sparse.csr_matrix(...) bit for bit
+    """
+    mat = np.asarray(mat)
+    if not (ENABLED and mat.ndim == 2):
+        return sparse.csr_matrix(mat)
+    rows, cols = np.nonzero(mat)
+    index = _index_dtype(len(rows), *mat.shape)
+    indptr = np.zeros(mat.shape[0] + 1, dtype=index)
+    np.cumsum(np.bincount(rows, minlength=mat.shape[0]), out=indptr[1:])
+    return sparse.csr_matrix((mat[rows, cols], cols.astype(index), indptr), shape=mat.shape)
+
+
 def rows_for(estimator, X, dtype="numeric"):
     """``validate_data(estimator, X, accept_sparse="csr", reset=False, dtype=dtype)``, except
     inside ``lean_checks`` for a numeric CSR matrix of the fitted width (and of ``dtype``, when

@@ -4,13 +4,13 @@ pipeline's n-gram features (computed once, see ``Classifier.score``)."""
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from service.core.attribution.cue import lacks_its_complement
 from service.core.attribution.words import words
 from service.core.cues import NEGATIONS, starts_with_condition
+from service.core.lean import csr_from_dense
 from service.core.lexicon import get_lexicon, grammar_words
 from service.core.strength.markers import (
     KINDS,
@@ -201,13 +201,17 @@ class StrengthCues(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
+        return csr_from_dense(self.rows(X))
+
+    def rows(self, X) -> np.ndarray:
+        """``transform(X)`` as a dense array, whose columns cost nothing to pick and weight."""
         check_is_fitted(self, "feature_names_")
         names = self.feature_names_
         mat = np.zeros((len(X), len(names)))
         for i, inp in enumerate(X):
             feats = strength_features(inp)
             mat[i] = [feats.get(n, 0.0) for n in names]
-        return sparse.csr_matrix(mat)
+        return mat
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "feature_names_")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from service.core.lean import linear_predict
+from service.core.lean import csr_from_dense, linear_predict
 from service.core.strength.features import StrengthCues, candidate_sources, main_attributions, sentence_evidence
 from service.core.strength.markers import StrengthInput, explaining
 from service.core.strength.ordinal import OrdinalLogisticRegression
@@ -60,10 +60,12 @@ class LanguageStrength:
     def matrices(self, union_rows, inputs: list[StrengthInput]):
         """The label pipeline's feature rows beside the strength cue features, weighted for the
         ordinal model and for the sourcing classifier."""
-        rows, cues = sparse.csr_matrix(union_rows), self.cues.transform(inputs)
+        rows, cues = sparse.csr_matrix(union_rows), self.cues.rows(inputs)
         keep = [i for i, n in enumerate(self.cues.feature_names_) if not n.startswith(self.ordinal_skip)]
-        return (sparse.hstack([rows, cues[:, keep] * self.cue_weight], format="csr"),
-                sparse.hstack([rows, cues * self.sourcing_weight], format="csr"))
+        # Columns picked and weighted on the dense rows: the same matrices as scipy's column
+        # indexing and scalar products of the sparse ones give, at a fraction of their cost.
+        return (sparse.hstack([rows, csr_from_dense(cues[:, keep] * self.cue_weight)], format="csr"),
+                sparse.hstack([rows, csr_from_dense(cues * self.sourcing_weight)], format="csr"))
 
     def sourcing_of(self, X, inputs: list[StrengthInput], labels: list[str]) -> list[str]:
         """The classifier's class, except that the source of an attribution that frames another
