@@ -154,6 +154,9 @@ def test_char_ngrams_counted_word_by_word_are_sklearns(monkeypatch):
             assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
             assert np.array_equal(got.data, expected.data)
             assert 0 < len(lean._WORD_GRAMS[vec]) <= limit
+        for few in ([], ["x"], ["", ""]):  # batch edges: no row, one row, rows without n-grams
+            got, want = lean.char_wb_counts(vec, few), CountVectorizer.transform(vec, few)
+            assert got.shape == want.shape and (got != want).nnz == 0 and got.indptr.dtype == want.indptr.dtype
         with pytest.raises(ValueError):
             lean.char_wb_counts(vec, "a string")
 

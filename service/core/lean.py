@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import weakref
 from array import array
-from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
-from itertools import chain
 
 import numpy as np
 import sklearn
@@ -89,6 +87,7 @@ def _by_word(vec) -> bool:
 
 # vectorizer -> word -> the columns of its n-grams (a column once per occurrence), about 150 bytes a word
 _WORD_GRAMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_INT_SIZE = np.dtype(np.intc).itemsize  # bytes of one column in a word's array("i")
 MAX_WORDS = 20_000  # words remembered per vectorizer (a few MB); the memory starts again past this
 
 
@@ -103,9 +102,6 @@ def char_wb_counts(vec, docs):
         raise ValueError("Iterable over raw text documents expected, string object received.")
     memo = _WORD_GRAMS.setdefault(vec, {})
     vocabulary, preprocess = vec.vocabulary_, vec.build_preprocessor()
-    j_indices: list[int] = []
-    values: list[int] = []
-    indptr = [0]
 
     def columns(word: str):
         found = memo.get(word)
@@ -116,16 +112,19 @@ def char_wb_counts(vec, docs):
                                              if c is not None])
         return found
 
-    for doc in docs:
-        words = vec._white_spaces.sub(" ", preprocess(vec.decode(doc))).split()
-        counts = Counter(chain.from_iterable(map(columns, words)))
-        j_indices.extend(counts)
-        values.extend(counts.values())
-        indptr.append(len(j_indices))
-    index = np.int32 if indptr[-1] <= np.iinfo(np.int32).max else np.int64  # as sklearn chooses
-    X = sparse.csr_matrix((np.asarray(values, dtype=np.intc), np.asarray(j_indices, dtype=index),
-                           np.asarray(indptr, dtype=index)), shape=(len(indptr) - 1, len(vocabulary)),
-                          dtype=vec.dtype)
+    # Each document's columns, one occurrence each, as the bytes of its words' int arrays; then
+    # counted for the whole batch at once: (row, column) pairs sorted, equal ones counted.
+    grams = [b"".join(map(columns, vec._white_spaces.sub(" ", preprocess(vec.decode(doc))).split()))
+             for doc in docs]
+    n, width = len(grams), len(vocabulary)
+    cols = np.frombuffer(b"".join(grams), dtype=np.intc).astype(np.int64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), [len(g) // _INT_SIZE for g in grams])
+    pairs, counts = np.unique(rows * max(width, 1) + cols, return_counts=True)
+    index = np.int32 if len(pairs) <= np.iinfo(np.int32).max else np.int64  # as sklearn chooses
+    indptr = np.zeros(n + 1, dtype=index)
+    np.cumsum(np.bincount(pairs // max(width, 1), minlength=n), out=indptr[1:])
+    X = sparse.csr_matrix((counts.astype(np.intc), (pairs % max(width, 1)).astype(index), indptr),
+                          shape=(n, width), dtype=vec.dtype)
     X.sort_indices()
     if vec.binary:
         X.data.fill(1)
