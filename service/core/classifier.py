@@ -44,11 +44,9 @@ class Scored:
     features: dict = field(default_factory=dict)
 
     def predictions(self) -> list[Prediction]:
-        out = []
-        for row in self.proba:
-            scores = {lab: round(float(p), 4) for lab, p in zip(LABELS, row)}
-            out.append(Prediction(LABELS[int(np.argmax(row))], scores))
-        return out
+        best = np.argmax(self.proba, axis=1).tolist() if len(self.proba) else []
+        return [Prediction(LABELS[i], {lab: round(p, 4) for lab, p in zip(LABELS, row)})
+                for i, row in zip(best, self.proba.tolist())]
 
 
 class Classifier:
