@@ -53,12 +53,23 @@ def test_several_values_of_one_field_come_apart():
     assert columns(doc).morph(1, "Mood") == ["Cnd"] and columns(doc).morph(0, "Mood") == []
 
 
-def test_columns_are_kept_on_the_parse_and_their_morph_memory_is_bounded(monkeypatch):
-    doc = parse(["Il aurait menti."], "fr")[0]
+def test_columns_are_kept_on_the_parse_and_their_memory_is_bounded(monkeypatch):
+    doc = parse(["Il aurait menti au juge, selon l'avocat."], "fr")[0]
     assert columns(doc) is columns(doc)
     monkeypatch.setattr(tokens, "MAX_MORPHS", 2)
-    tokens._MORPHS.clear()
+    monkeypatch.setattr(tokens, "MAX_NAMES", 3)
+    for table in (tokens._MORPHS, tokens._NAMES, tokens._LOWERED):
+        table.clear()
+    assert_same(doc)  # every string and morphology read again through tables that keep overflowing
     cols = Columns(doc)
     for i in range(len(doc)):
         assert cols.morph(i, "Mood") == doc[i].morph.get("Mood")
-        assert len(tokens._MORPHS) <= 2
+    assert len(tokens._MORPHS) <= 2 and len(tokens._NAMES) <= 3 and len(tokens._LOWERED) <= 3
+
+
+def test_cached_columns_share_one_string_per_word():
+    """Parses kept in the cache hold references to one string per word, not a copy each."""
+    a, b = parse(["Le juge aurait menti.", "Un juge aurait parlé."], "fr")
+    ca, cb = Columns(a), Columns(b)
+    assert ca.lower[1] == "juge" and ca.lower[1] is cb.lower[1] and ca.lemma[2] is cb.lemma[2]
+    assert ca.pos[1] is cb.pos[1] and ca.dep[0] is cb.dep[0]

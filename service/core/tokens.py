@@ -17,6 +17,11 @@ _ATTRS = [IDX, LENGTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, MORPH, IS_PUNCT, IS_SP
 # a few thousand analyses; past this many the memory starts again (hand-made docs can add more).
 _MORPHS: dict[int, dict[str, list[str]]] = {}
 MAX_MORPHS = 20_000
+# String hash -> string (word forms, tags, labels), and lemma hash -> lower-cased lemma; past
+# this many entries (a few MB) each starts again.
+_NAMES: dict[int, str] = {}
+_LOWERED: dict[int, str] = {}
+MAX_NAMES = 50_000
 
 
 class Columns:
@@ -31,14 +36,14 @@ class Columns:
         n = len(doc)
         idx, length, lower, lemma, pos, tag, dep, head, morph, punct, space = (
             doc.to_array(_ATTRS).T.tolist() if n else [[] for _ in _ATTRS])
-        name = self._strings = doc.vocab.strings
+        strings = self._strings = doc.vocab.strings
         self.idx = idx
         self.end = [i + k for i, k in zip(idx, length)]
-        self.lower = [name[h] for h in lower]
-        self.lemma = [name[h].lower() for h in lemma]
-        self.pos = [name[h] for h in pos]
-        self.tag = [name[h] for h in tag]
-        self.dep = [name[h] for h in dep]
+        self.lower = _names(strings, lower, _NAMES)
+        self.lemma = _names(strings, lemma, _LOWERED)
+        self.pos = _names(strings, pos, _NAMES)
+        self.tag = _names(strings, tag, _NAMES)
+        self.dep = _names(strings, dep, _NAMES)
         # HEAD is relative, stored as an unsigned 64-bit integer: back to a signed offset.
         self.head = [i + (h - (1 << 64) if h >= 1 << 63 else h) for i, h in enumerate(head)]
         self._morph = morph
@@ -56,6 +61,21 @@ class Columns:
                 _MORPHS.clear()
             feats = _MORPHS[key] = _fields(self._strings[key] if key else "")
         return feats.get(field, [])
+
+
+def _names(strings, hashes: list[int], table: dict) -> list[str]:
+    """The strings of ``hashes``, one shared object per string (``table``: ``_NAMES``, or
+    ``_LOWERED`` for lower-cased lemmas): a cached parse's columns hold references, not copies
+    (about 2 KB less a sentence)."""
+    out = []
+    for h in hashes:
+        name = table.get(h)
+        if name is None:
+            if len(table) >= MAX_NAMES:
+                table.clear()
+            name = table[h] = strings[h].lower() if table is _LOWERED else strings[h]
+        out.append(name)
+    return out
 
 
 def _fields(analysis: str) -> dict[str, list[str]]:
