@@ -29,37 +29,3 @@ def test_passes_check_estimator():
     # back to observed frequencies by design, so the "extreme weights dominate" check cannot hold.
     check_estimator(CalibratedLinearClassifier(cv=3), expected_failed_checks={
         "check_class_weight_classifiers": "calibration undoes class weights by design"})
-
-
-def _fold_by_fold(model, X):
-    """``predict_proba`` as it was written before the folds' products were stacked: one sparse
-    product a fold."""
-    from scipy.special import expit
-
-    n, k = X.shape[0], len(model.classes_)
-    total = np.zeros((n, k))
-    for coef, intercept, a, b, index in model.folds_:
-        decision = np.asarray(X @ coef.T) + intercept
-        proba = np.zeros((n, k))
-        if k == 2:
-            proba[:, 1] = expit(-(a[0] * decision[:, 0] + b[0]))
-            proba[:, 0] = 1.0 - proba[:, 1]
-        else:
-            proba[:, index] = expit(-(a * decision + b))
-            denominator = proba.sum(axis=1, keepdims=True)
-            proba = np.divide(proba, denominator, out=np.full_like(proba, 1 / k), where=denominator != 0)
-        proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
-        total += proba
-    return total / len(model.folds_)
-
-
-@pytest.mark.parametrize("n_classes", [2, 3, 4])
-def test_stacked_folds_give_the_fold_by_fold_probabilities_bit_for_bit(n_classes):
-    rng = np.random.RandomState(5)
-    X = sparse.random(200, 300, density=0.05, random_state=rng, format="csr")
-    y = np.arange(200) % n_classes
-    model = CalibratedLinearClassifier(C=1.0, cv=5, random_state=0).fit(X, y)
-    for rows in (X[:1], X[:37], sparse.random(25, 300, density=0.2, random_state=2, format="csr")):
-        assert np.array_equal(model.predict_proba(rows), _fold_by_fold(model, rows))
-    refit = model.fit(X[:150], y[:150])  # a new fit: the stacked coefficients follow it
-    assert np.array_equal(refit.predict_proba(X[150:]), _fold_by_fold(refit, X[150:]))

@@ -8,8 +8,6 @@ arithmetic (tested against scikit-learn's own output).
 """
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -20,11 +18,6 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from service.core.lean import rows_for
-
-
-# estimator -> (its folds_, stacked coefficients, intercepts); kept apart so that pickles (and the
-# artifact's bytes) do not change.
-_STACKED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
@@ -62,12 +55,8 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
         X = rows_for(self, X)  # one check, not one per fold
         n, k = X.shape[0], len(self.classes_)
         total = np.zeros((n, k))
-        weights, intercepts = self._stacked()
-        decisions = np.asarray(X @ weights) + intercepts  # every fold's at once: one sparse product
-        at = 0
         for coef, intercept, a, b, index in self.folds_:
-            decision = decisions[:, at:at + len(coef)]  # (n, classes of the fold) or (n, 1) when binary
-            at += len(coef)
+            decision = np.asarray(X @ coef.T) + intercept  # (n, classes of the fold) or (n, 1) when binary
             proba = np.zeros((n, k))
             if k == 2:
                 proba[:, 1] = expit(-(a[0] * decision[:, 0] + b[0]))
@@ -79,16 +68,6 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
             proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
             total += proba
         return total / len(self.folds_)
-
-    def _stacked(self) -> tuple[np.ndarray, np.ndarray]:
-        """All folds' coefficients side by side (features x fold classes) and their intercepts,
-        made once per fit: a column of a sparse product is the same sum whatever stands beside it,
-        so the folds' decisions are those of one product each, bit for bit (tests/test_calibrated.py)."""
-        found = _STACKED.get(self)
-        if found is None or found[0] is not self.folds_:
-            weights = np.ascontiguousarray(np.vstack([coef for coef, *_ in self.folds_]).T)
-            found = _STACKED[self] = (self.folds_, weights, np.concatenate([i for _, i, *_ in self.folds_]))
-        return found[1], found[2]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
