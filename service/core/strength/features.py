@@ -56,9 +56,10 @@ def main_attributions(attributions: list[dict], classes: list[str]) -> list[tupl
 
 
 def strength_features(inp: StrengthInput) -> dict[str, float]:
-    """The strength cue features of one sentence, by name (see ``STRENGTH_FEATURES``)."""
+    """The strength cue features of one sentence, by name (see ``STRENGTH_FEATURES``; a feature
+    not given is 0)."""
     markers, rule, sourcing = sentence_evidence(inp)
-    f = dict.fromkeys(STRENGTH_FEATURES, 0.0)
+    f: dict[str, float] = {}
     weakest: dict[str, int] = {}
     for m in markers:
         f[f"m_{m.kind}_{m.scope}_{m.level}"] = 1.0
@@ -206,11 +207,13 @@ class StrengthCues(TransformerMixin, BaseEstimator):
     def rows(self, X) -> np.ndarray:
         """``transform(X)`` as a dense array, whose columns cost nothing to pick and weight."""
         check_is_fitted(self, "feature_names_")
-        names = self.feature_names_
-        mat = np.zeros((len(X), len(names)))
+        column = {name: j for j, name in enumerate(self.feature_names_)}
+        mat = np.zeros((len(X), len(column)))
         for i, inp in enumerate(X):
-            feats = strength_features(inp)
-            mat[i] = [feats.get(n, 0.0) for n in names]
+            for name, value in strength_features(inp).items():  # the few a sentence has, not all 147
+                j = column.get(name)
+                if j is not None:
+                    mat[i, j] = value
         return mat
 
     def get_feature_names_out(self, input_features=None):
