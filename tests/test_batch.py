@@ -329,6 +329,22 @@ def test_local_cluster_workers_do_not_sample_their_task_thread():
     assert dask.config.get("distributed.worker.profile.enabled") is True  # the driver's own config is untouched
 
 
+def test_a_worker_freezes_the_loaded_model_out_of_the_collectors_rounds(model_dir):
+    """After loading, the worker's objects are frozen (``service.storage.heap``): full collections
+    no longer walk the model's objects."""
+    import gc
+
+    version = (model_dir / "ACTIVE").read_text().strip()
+    worker.unload_worker_model()
+    gc.unfreeze()
+    try:
+        worker.load_worker_model(model_dir / version)
+        assert worker.load_error() is None
+        assert gc.get_freeze_count() > 100_000  # spaCy's and scikit-learn's objects, hundreds of thousands
+    finally:
+        gc.unfreeze()
+
+
 def test_a_model_that_cannot_load_stops_the_run_with_a_message(archive_file, model_dir, tmp_path, capsys):
     """Last in this file: it leaves the test process without a loaded model."""
     broken = tmp_path / "models"

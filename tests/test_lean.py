@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from service.core.lean import csr_from_dense, lean_checks, transform
+from service.core.lean import csr_from_dense, hstack_dense, lean_checks, transform
 
 SENTENCES = {
     "fr": ["Selon l'OSDH, 20 civils auraient été tués.", "Le club aurait transmis une offre.", "Lire plus :",
@@ -174,6 +174,25 @@ def test_csr_from_dense_is_scipys_matrix_bit_for_bit():
             for part in ("data", "indices", "indptr"):
                 assert np.array_equal(getattr(got, part), getattr(want, part)), (shape, dtype, part)
             got.check_format(full_check=True)
+
+
+def test_hstack_dense_is_scipys_stack_bit_for_bit():
+    rng = np.random.default_rng(5)
+    for n, width, extra in [(0, 4, 3), (1, 0, 5), (3, 6, 0), (1, 25187, 146), (20, 300, 136), (57, 40, 9)]:
+        for density in (0.0, 0.05, 0.6):
+            left = sparse.random(n, width, density=density, format="csr", random_state=rng)
+            if left.nnz:
+                left.data[0] = 0.0  # an explicit zero is kept, as scipy keeps it
+            mat = rng.random((n, extra)) * (rng.random((n, extra)) < 0.3)
+            if n > 1:
+                mat[1] = -0.0
+            for right in (mat, mat.astype(np.float32)):
+                got, want = hstack_dense(left, right), sparse.hstack([left, csr_from_dense(right)], format="csr")
+                assert got.shape == want.shape and got.dtype == want.dtype, (n, width, extra)
+                assert got.indices.dtype == want.indices.dtype and got.indptr.dtype == want.indptr.dtype
+                for part in ("data", "indices", "indptr"):
+                    assert np.array_equal(getattr(got, part), getattr(want, part)), (n, width, extra, part)
+                got.check_format(full_check=True)
 
 
 def test_strength_matrices_equal_sparse_column_picking(classifier):

@@ -19,6 +19,7 @@ from service.core.classifier import Classifier
 from service.core.deadline import Deadline, DeadlineExceeded
 from service.core.language import UnsupportedLanguage, resolve_language
 from service.storage.artifacts import ARTIFACT, CARD, ModelError, load_model
+from service.storage.heap import settle_heap
 from service.storage.registry import Registry
 
 _MODEL: Classifier | None = None
@@ -75,6 +76,7 @@ def load_worker_model(directory: str | Path) -> None:
     try:
         clf = load_model(Path(directory))
         clf.warm_up()
+        settle_heap()  # the model's objects leave the garbage collector's rounds (service.storage.heap)
         _MODEL, _MODEL_PATH, _LOAD_ERROR = clf, str(directory), None
     except Exception as exc:  # a broken artifact can raise anything
         _MODEL, _MODEL_PATH = None, None

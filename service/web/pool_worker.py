@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import gc
 import json
 import os
 import resource
@@ -21,6 +20,8 @@ import socket
 import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
+
+from service.storage.heap import settle_heap
 
 PR_SET_PDEATHSIG = 1
 # Libraries the analysis processes must not load (about 60 MB each, never used to serve).
@@ -41,18 +42,6 @@ def die_with_parent() -> None:
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except OSError:
-        pass
-
-
-def settle_heap() -> None:
-    """After a load: collect, freeze what is left (the workers' copies of those pages stay
-    shared), and give the C heap's free pages back to the system (glibc's ``malloc_trim``):
-    loading leaves about 30 MB of them, which every worker forked afterwards would carry."""
-    gc.collect()
-    gc.freeze()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to give back this way
         pass
 
 

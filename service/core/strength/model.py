@@ -8,11 +8,12 @@ the strength cue features, so nothing is computed twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 
-from service.core.lean import csr_from_dense, linear_predict
+from service.core.lean import hstack_dense, linear_predict
 from service.core.strength.features import StrengthCues, candidate_sources, main_attributions, sentence_evidence
 from service.core.strength.markers import StrengthInput, explaining
 from service.core.strength.ordinal import OrdinalLogisticRegression
@@ -61,11 +62,11 @@ class LanguageStrength:
         """The label pipeline's feature rows beside the strength cue features, weighted for the
         ordinal model and for the sourcing classifier."""
         rows, cues = sparse.csr_matrix(union_rows), self.cues.rows(inputs)
-        keep = [i for i, n in enumerate(self.cues.feature_names_) if not n.startswith(self.ordinal_skip)]
+        keep = ordinal_columns(self.cues.feature_names_, self.ordinal_skip)
         # Columns picked and weighted on the dense rows: the same matrices as scipy's column
         # indexing and scalar products of the sparse ones give, at a fraction of their cost.
-        return (sparse.hstack([rows, csr_from_dense(cues[:, keep] * self.cue_weight)], format="csr"),
-                sparse.hstack([rows, csr_from_dense(cues * self.sourcing_weight)], format="csr"))
+        return (hstack_dense(rows, cues[:, keep] * self.cue_weight),
+                hstack_dense(rows, cues * self.sourcing_weight))
 
     def sourcing_of(self, X, inputs: list[StrengthInput], labels: list[str]) -> list[str]:
         """The classifier's class, except that the source of an attribution that frames another
@@ -92,6 +93,13 @@ class LanguageStrength:
                 source = "none"  # a classifier of attributed claims only: the label decides
             out.append(reported_source_of_a_claim(source, label, main))
         return out
+
+
+@lru_cache(maxsize=64)
+def ordinal_columns(names: tuple, skip: tuple) -> list[int]:
+    """The strength cue columns the ordinal model reads: those not named with a prefix in ``skip``
+    (the same for every request of a model, so computed once)."""
+    return [i for i, n in enumerate(names) if not n.startswith(skip)]
 
 
 class StrengthModels:
