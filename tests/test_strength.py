@@ -46,6 +46,18 @@ def test_lexicon_strengths_are_loaded():
     assert strength_words("en").cue_level("hedge", "is expected to") == "probable"
 
 
+def test_phrase_openers_hold_the_first_word_of_every_phrase_of_a_role():
+    """``may_open`` lets the framing look-up skip most sentences; it must never skip a phrase."""
+    for lang in ("fr", "en"):
+        words = strength_words(lang)
+        for key, roles in words.roles.items():
+            for role in roles:
+                assert words.may_open(key[0], role), (lang, key, role)
+    fr = strength_words("fr")
+    assert fr.may_open("selon", "framing") and fr.may_open("aux", "framing")
+    assert not fr.may_open("le", "framing") and not strength_words("en").may_open("the", "framing")
+
+
 def test_the_strength_column_leaves_the_cues_as_they_were():
     cue = find_cues("Le ministre prétend que la réforme pourrait échouer.", "fr")[0]
     assert cue.to_json() == {"text": "prétend", "type": "reporting_verb", "start": 12, "end": 19,

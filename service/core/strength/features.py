@@ -21,6 +21,7 @@ from service.core.strength.markers import (
 )
 from service.core.strength.sourcing import attribution_sourcing, span_sourcing
 from service.core.strength.words import strength_words
+from service.core.tokens import columns
 from service.core.vocabulary import LEVELS, SOURCING, STANCES
 
 # What an attitude adjective's content or object hangs on: "confident that", "worried about".
@@ -108,7 +109,7 @@ def candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
 def _candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
     words = strength_words(inp.lang)
     tokens, front = inp.found.tokens, "none"
-    for k in (1, 2, 3):
+    for k in (1, 2, 3) if tokens and words.may_open(tokens[0][0], "framing") else ():
         if len(tokens) > k and words.role(tuple(t for t, _, _ in tokens[:k]), "framing"):
             comma = inp.found.norm.find(",", tokens[k][1])
             hedge = any(c.type == "hedge" and c.start < comma for c in inp.found.cues)  # "Selon toute vraisemblance,"
@@ -116,25 +117,33 @@ def _candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
                 front = span_sourcing(inp.text[tokens[k][1]:comma], inp.lang, inp.doc, tokens[k][1])
             break
     subject, agentless = "none", False
-    root = next((t for t in inp.doc if t.dep_ == "ROOT"), None) if inp.doc is not None else None
-    kind = attitude_predicate(root, inp.lang) if root is not None else ""
+    root = _root(inp.doc) if inp.doc is not None else None
+    children = list(root.children) if root is not None else []  # read by every test below
+    kind = attitude_predicate(root, inp.lang, children) if root is not None else ""
     if kind:
-        deps = {c.dep_ for c in root.children}
+        deps = {c.dep_ for c in children}
         hedge = any(c.type == "hedge" and c.start <= root.idx < c.end for c in inp.found.cues)  # "is expected to"
         agentless = (kind == "verb" and not hedge and bool(deps & {"auxpass", "aux:pass"})
-                     and not deps & {"agent", "obl:agent"} and passive_reports(root, deps, inp.lang))
+                     and not deps & {"agent", "obl:agent"} and passive_reports(root, deps, inp.lang, children))
         # A passive verb's subject is what is reported ("Il a été décidé que", "La réforme a été
         # annoncée"), except after an attitude participle ("Les syndicats sont convaincus que").
         subjects = ("nsubj", "nsubj:pass") if kind == "adjective" else ("nsubj",)
-        subj = next((c for c in root.children if c.dep_ in subjects), None)
-        if (subj is not None and not _not_a_report(root, kind, inp.lang) and not starts_with_condition(inp.text)
-                and subj.lower_ not in grammar_words(inp.lang, "first_person")):
-            first, last = min(t.idx for t in subj.subtree), max(t.idx + len(t) for t in subj.subtree)
+        subj = next((c for c in children if c.dep_ in subjects), None)
+        if (subj is not None and not _not_a_report(root, kind, inp.lang, children)
+                and not starts_with_condition(inp.text) and subj.lower_ not in grammar_words(inp.lang, "first_person")):
+            left, right = subj.left_edge, subj.right_edge  # the subtree's first and last tokens
+            first, last = left.idx, right.idx + len(right)
             subject = span_sourcing(inp.text[first:last], inp.lang, inp.doc, first)
     return front, subject, agentless
 
 
-def passive_reports(root, deps: set, lang: str) -> bool:
+def _root(doc):
+    """The first token labelled ROOT (read from the parse's columns: no Token made per word)."""
+    dep = columns(doc).dep
+    return doc[dep.index("ROOT")] if "ROOT" in dep else None
+
+
+def passive_reports(root, deps: set, lang: str, children: list | None = None) -> bool:
     """Whether a passive verb of saying or attitude reports something: a clause ("it is believed
     that"), or, unless its subject is the one addressed ("was told to leave", "was urged to"), an
     infinitive or a predicate ("is said to be", "is considered one of the best", "is widely
@@ -147,10 +156,10 @@ def passive_reports(root, deps: set, lang: str) -> bool:
         return True
     frame = words("frame_markers", lang=lang)  # "as", "comme"
     return any(c.lower_ in frame or any(g.lower_ in frame and g.dep_ in ("case", "mark") for g in c.children)
-               for c in root.children if c.dep_ in ("prep", "obl", "obl:arg"))
+               for c in (root.children if children is None else children) if c.dep_ in ("prep", "obl", "obl:arg"))
 
 
-def attitude_predicate(root, lang: str) -> str:
+def attitude_predicate(root, lang: str, children: list | None = None) -> str:
     """"verb" when the sentence's root is a verb of saying (``reporting_verbs.tsv``) or attitude
     (``attitude_verb`` in ``source_words.tsv``: "Critics call the budget dishonest";
     ``attitude_verb_clause`` only with a clause: "soutient que", "The BBC understands that"),
@@ -160,14 +169,15 @@ def attitude_predicate(root, lang: str) -> str:
     lemma = root.lemma_.lower()
     if any(words.role(w, "attitude_adjective") for w in (lemma, root.lower_)):
         return "adjective"
-    if any(c.dep_ == "acomp" and words.role(c.lemma_.lower(), "attitude_adjective") for c in root.children):
+    children = list(root.children) if children is None else children
+    if any(c.dep_ == "acomp" and words.role(c.lemma_.lower(), "attitude_adjective") for c in children):
         return "adjective"
     if words.role(lemma, "attitude_verb_clause"):  # "soutient que", not "soutient les opérations"
-        return "verb" if any(c.dep_ == "ccomp" for c in root.children) else ""
+        return "verb" if any(c.dep_ == "ccomp" for c in children) else ""
     return "verb" if words.role(lemma, "attitude_verb") or lemma in get_lexicon(lang).verbs_by_lemma else ""
 
 
-def _not_a_report(root, kind: str, lang: str) -> bool:
+def _not_a_report(root, kind: str, lang: str, children: list | None = None) -> bool:
     """The subject is not a source when the verb is negated ("Police did not comment", "L'armée
     n'a communiqué aucun bilan": facts, guide rule 7), hedged by a modal (a tagged modal or one of
     ``grammar_words.tsv``'s ``modal_verbs``: "Rain could yet deny Somerset", the author's guess),
@@ -175,7 +185,7 @@ def _not_a_report(root, kind: str, lang: str) -> bool:
     fermer": plans are facts about the actor, rule 6), or when an attitude adjective has no
     complement ("Regulators remain sceptical": a fact about them), or when a verb that reports only
     with a complement has none (``lacks_its_complement``: "is considering a reshuffle")."""
-    children = list(root.children)
+    children = list(root.children) if children is None else children
     if any(c.lower_.strip("'’") in NEGATIONS for c in children):
         return True
     if lacks_its_complement(root, root.lemma_.lower()):

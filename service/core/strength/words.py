@@ -42,12 +42,18 @@ class StrengthWords:
     by_lemma: dict  # reporting-verb lemma -> level
     markers: PhraseMatcher  # strength-only markers; entry.strength is the level
     roles: dict  # source word or phrase key -> frozenset of roles
+    openers: dict  # role -> the first words of its phrases ("framing": "selon", "pour", "aux"...)
 
     def cue_level(self, kind: str, text: str, lemma: str = "") -> str:
         """The level a cue of the cue lexicons signals ("" when it signals none)."""
         if kind == "reporting_verb":
             return self.by_lemma.get(lemma, "")
         return self.by_phrase.get((kind, phrase_key(text)), "")
+
+    def may_open(self, word: str, role: str) -> bool:
+        """Whether a phrase of ``role`` can start with ``word``: most sentences need no look-up
+        of their first one, two and three words."""
+        return word in self.openers.get(role, ())
 
     def role(self, words: tuple[str, ...] | str, role: str) -> bool:
         key = words if isinstance(words, tuple) else phrase_key(words)
@@ -70,4 +76,9 @@ def strength_words(lang: str) -> StrengthWords:
     for r in _read_tsv(base / SOURCE_WORDS_FILE):
         key = phrase_key(r["phrase"])
         roles[key] = roles.get(key, frozenset()) | {r["role"]}
-    return StrengthWords(by_phrase, by_lemma, markers, roles)
+    openers: dict = {}
+    for key, names in roles.items():
+        for name in names:
+            if key:
+                openers.setdefault(name, set()).add(key[0])
+    return StrengthWords(by_phrase, by_lemma, markers, roles, {k: frozenset(v) for k, v in openers.items()})
