@@ -45,6 +45,24 @@ def test_guide_examples_both_languages(classifier):
     assert [p.label for p in classifier.predict(en, "en")] == ["attributed", "hedged", "asserted", "none"]
 
 
+def test_furniture_is_found_only_at_the_start_and_every_phrase_can_open_a_sentence():
+    """``furniture_prefix`` skips the matcher when no furniture phrase starts with the first word;
+    that must never skip one."""
+    from service.core.lexicon import get_lexicon, word_tokens
+
+    for lang in ("fr", "en"):
+        lex = get_lexicon(lang)
+        for key, entry in lex.furniture._by_first.items():
+            for words, _ in entry:
+                tokens = word_tokens(" ".join(words) + " x")
+                assert lex.furniture.may_start(key), (lang, key)
+                hit = lex.furniture_prefix(tokens)
+                assert hit is not None and hit.first == 0, (lang, words)
+    fr = get_lexicon("fr")
+    assert fr.furniture_prefix(word_tokens("lire plus : un titre")) is not None
+    assert fr.furniture_prefix(word_tokens("il faut lire plus souvent")) is None
+
+
 def test_short_statements_are_claims_and_short_furniture_is_not(classifier):
     """Short sentences were once nearly all page furniture in the corpus, so "La France a gagné."
     came out `none`. None of these sentences is in the corpus."""

@@ -7,6 +7,7 @@ reporting verb or a hedge governs the main clause or only a subordinate one.
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -157,12 +158,9 @@ class CueFeatures(TransformerMixin, BaseEstimator):
             from service.core.nlp import docs_of
 
             docs = docs_of(texts, self.lang)
-        names = self.feature_names_
-        mat = np.zeros((len(texts), len(names)))
-        for i, text in enumerate(texts):
-            feats = sentence_features(text, self.lang, docs[i] if docs else None)
-            mat[i] = [feats[n] for n in names]
-        return csr_from_dense(mat)
+        values = itemgetter(*self.feature_names_)  # a row's values in column order, read at once
+        rows = [values(sentence_features(text, self.lang, docs[i] if docs else None)) for i, text in enumerate(texts)]
+        return csr_from_dense(np.array(rows, dtype=np.float64).reshape(len(texts), len(self.feature_names_)))
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray([f"cue__{n}" for n in self.feature_names_], dtype=object)

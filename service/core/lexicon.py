@@ -74,6 +74,10 @@ class PhraseMatcher:
     def __len__(self) -> int:
         return sum(len(c) for c in self._by_first.values())
 
+    def may_start(self, word: str) -> bool:
+        """Whether some phrase starts with ``word``."""
+        return word in self._by_first
+
     def find(self, tokens: list[tuple[str, int, int]]) -> list[Match]:
         """Left to right, the longest phrase at each word that can start one; a match's words
         are not tried again."""
@@ -160,7 +164,10 @@ class Lexicon:
         return self.matcher.find(tokens)
 
     def furniture_prefix(self, tokens: list[tuple[str, int, int]]) -> Match | None:
-        """A page-furniture phrase that opens the sentence, if any."""
+        """A page-furniture phrase that opens the sentence, if any (none can unless a phrase
+        starts with the first word: most sentences need no match)."""
+        if not tokens or not self.furniture.may_start(tokens[0][0]):
+            return None
         hits = self.furniture.find(tokens[:6])
         return hits[0] if hits and hits[0].first == 0 else None
 
