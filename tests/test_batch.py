@@ -316,17 +316,27 @@ def test_pool_and_dask_match_in_process_row_for_row(archive_file, model_dir, ref
         assert (out / "errors.jsonl").read_bytes() == (reference / "errors.jsonl").read_bytes()
 
 
-def test_local_cluster_workers_do_not_sample_their_task_thread():
-    """The LocalCluster the Dask engine starts has the profiler and GIL monitor off in its workers."""
+def test_local_cluster_workers_do_not_sample_their_task_thread_nor_trim_at_every_free():
+    """The LocalCluster the Dask engine starts has the profiler and GIL monitor off in its workers,
+    and does not start them with Dask's MALLOC_TRIM_THRESHOLD_ (nor leak it into the driver,
+    whose later pool processes would inherit it)."""
+    import os
+
     import dask
     from distributed import Client
 
     from service.batch.engines import LOCAL_CLUSTER_CONFIG, local_cluster
 
+    monitors = ("distributed.worker.profile.enabled", "distributed.admin.system-monitor.gil.enabled")
+    driver_trim = os.environ.get("MALLOC_TRIM_THRESHOLD_")
     with local_cluster(1) as cluster, Client(cluster) as client:
-        seen = client.run(lambda: {key: dask.config.get(key) for key in LOCAL_CLUSTER_CONFIG})
-    assert list(seen.values()) == [{key: False for key in LOCAL_CLUSTER_CONFIG}]
+        seen = client.run(lambda: ({key: dask.config.get(key) for key in monitors},
+                                   os.environ.get("MALLOC_TRIM_THRESHOLD_")))
+    assert set(monitors) < set(LOCAL_CLUSTER_CONFIG)
+    assert list(seen.values()) == [({key: False for key in monitors}, driver_trim)]
+    assert driver_trim != "65536" and os.environ.get("MALLOC_TRIM_THRESHOLD_") == driver_trim
     assert dask.config.get("distributed.worker.profile.enabled") is True  # the driver's own config is untouched
+    assert dask.config.get("distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_") == 65536
 
 
 def test_a_worker_freezes_the_loaded_model_out_of_the_collectors_rounds(model_dir):
