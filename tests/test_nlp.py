@@ -1,7 +1,7 @@
 import pytest
 import spacy
 
-from service.core.attribute_rules import TableMatcher, _condition, _token_test
+from service.core.attribute_rules import DirectAnnotations, TableMatcher, _condition, _token_test, match_by_table
 from service.core.lexicon import normalise
 from service.core.nlp import SPACY_MODELS, get_nlp
 from training.corpus import DEFAULT_TEST, DEFAULT_TRAIN, load_files
@@ -34,6 +34,7 @@ def test_lean_pipeline_parses_like_spacys_own(lang):
     stock = spacy.load(SPACY_MODELS[lang], exclude=["ner"])
     assert stock.get_pipe("tok2vec").model.ops.use_blis
     assert isinstance(nlp.get_pipe("attribute_ruler").match, TableMatcher)
+    assert isinstance(nlp.get_pipe("attribute_ruler").set_annotations, DirectAnnotations)
     assert all(isinstance(words, list) for words in stock.get_pipe("lemmatizer").lookups.get_table("lemma_index").values())
     assert len(stock.vocab.strings) > 80000 > 20000 > len(get_nlp.__wrapped__(lang).vocab.strings)
     texts = [normalise(e.text) for e in load_files([DEFAULT_TEST]).by_lang(lang)][:300]
@@ -107,6 +108,33 @@ def test_table_matcher_gives_the_attribute_rulers_matches(lang):
     if lang == "en":
         assert table.rest  # "gonna", "y'all": several tokens, through the small Matcher
         assert any(m[3] - m[2] == 2 for doc in docs for m in table(doc))
+
+
+def test_direct_annotations_set_what_spacy_sets_and_raise_its_error():
+    """Indices from the start and from the end of a match, rules that overlap (the later wins),
+    and a rule whose index falls outside its match: spaCy's error, from spaCy's own method."""
+    def ruler_pipeline(ours: bool, bad: bool = False):
+        nlp = spacy.blank("en")
+        ruler = nlp.add_pipe("attribute_ruler")
+        ruler.add([[{"LOWER": "the"}, {"LOWER": "cat"}]], {"TAG": "NN", "LEMMA": "feline"}, index=-1)
+        ruler.add([[{"LOWER": "the"}, {"LOWER": "cat"}]], {"TAG": "DT"}, index=0)
+        ruler.add([[{"LOWER": "cat"}]], {"TAG": "NNX"})
+        ruler.add([[{"IS_SPACE": True}]], {"TAG": "_SP"})
+        if bad:
+            ruler.add([[{"LOWER": "dog"}]], {"TAG": "NN"}, index=3)
+        if ours:
+            match_by_table(nlp)  # the table is made from the rules the ruler holds now
+        return nlp
+
+    texts = ["The cat saw the  cat.", "cat", "", "A dog."]
+    read = lambda doc: [(t.text, t.tag_, t.lemma_) for t in doc]  # noqa: E731
+    ours, stock = ruler_pipeline(True), ruler_pipeline(False)
+    assert [read(d) for d in ours.pipe(texts)] == [read(d) for d in stock.pipe(texts)]
+    assert read(ours("the cat"))[1] == ("cat", "NNX", "feline")
+    for nlp in (ruler_pipeline(True, bad=True), ruler_pipeline(False, bad=True)):
+        assert read(nlp("the cat")) == read(stock("the cat"))
+        with pytest.raises(ValueError, match="E1001"):
+            nlp("A dog.")
 
 
 def test_pattern_conditions():
