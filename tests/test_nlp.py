@@ -137,6 +137,28 @@ def test_direct_annotations_set_what_spacy_sets_and_raise_its_error():
             nlp("A dog.")
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_remembered_lemmas_are_spacys_on_the_whole_corpus(lang, monkeypatch):
+    """``MemoLemmas`` keys a lemma by the word, its part of speech (and, in English, its
+    morphology): on every corpus sentence, read twice (the second time from memory) and with a
+    memory small enough to start again, the lemmas are those of spaCy's own pipeline."""
+    from service.core.nlp import MemoLemmas
+
+    nlp = get_nlp(lang)
+    memo = nlp.get_pipe("lemmatizer").pipe.__self__
+    assert isinstance(memo, MemoLemmas)
+    stock = spacy.load(SPACY_MODELS[lang], exclude=["ner"])
+    texts = [normalise(e.text) for e in load_files([DEFAULT_TRAIN, DEFAULT_TEST]).by_lang(lang)] + CONTRACTIONS
+    want = [[t.lemma_ for t in doc] for doc in stock.pipe(texts)]
+    assert [[t.lemma_ for t in doc] for doc in nlp.pipe(texts)] == want
+    assert [[t.lemma_ for t in doc] for doc in nlp.pipe(texts)] == want
+    assert len(memo.known) > 1000
+    monkeypatch.setattr(MemoLemmas, "MAX_WORDS", 50)
+    memo.known.clear()
+    assert [[t.lemma_ for t in doc] for doc in nlp.pipe(texts[:200])] == want[:200]
+    assert 0 < len(memo.known) <= 50
+
+
 def test_pattern_conditions():
     assert _condition({"IN": ["is", "'s"]}) == {"is", "'s"} and _condition("NN") == {"NN"}
     assert _condition({"NOT_IN": ["TO", ""]})("VB") and not _condition({"NOT_IN": ["TO", ""]})("")
