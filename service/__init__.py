@@ -3,7 +3,11 @@
 
 Importing ``service`` loads none of them; ``from service import create_app`` still works (it is
 the web app's factory, ``service.web.create_app``) without the batch side ever loading Flask.
+It first names OpenBLAS's kernels, before numpy can load (``service.openblas``).
 """
+from service.openblas import pin_kernels
+
+pin_kernels()
 
 
 def __getattr__(name):
