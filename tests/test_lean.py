@@ -213,3 +213,64 @@ def test_strength_matrices_equal_sparse_column_picking(classifier):
                       (Xs, sparse.hstack([union, cues * model.sourcing_weight], format="csr"))):
         assert got.shape == want.shape and (got != want).nnz == 0
         assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.data, want.data)
+
+
+def _word_vectorizers():
+    """The shipped model's word n-gram and clause-word vectorizers (full and fast pipelines)."""
+    from service.storage.registry import model_or_active
+
+    clf = model_or_active(None)
+    for mode, pipes in clf.pipelines.items():
+        for lang, pipe in pipes.items():
+            for name, part in pipe.steps[0][1].transformer_list:
+                vec = getattr(part, "vectorizer_", part)  # ClauseWords holds its vectorizer
+                if isinstance(vec, TfidfVectorizer) and vec.analyzer != "char_wb":
+                    yield lang, name, vec
+
+
+def test_word_counts_are_sklearns_bit_for_bit():
+    """The shipped word and clause-word counts equal sklearn's on corpus sentences and damaged
+    ones, batch by batch and one sentence at a time; the word analyzer is the pairwise one."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from service.core import lean
+    from service.core.features import ClauseWords
+    from training.corpus import DEFAULT_TEST, load_files
+
+    corpus = load_files([DEFAULT_TEST])
+    found = list(_word_vectorizers())
+    assert {(lang, name) for lang, name, _ in found} >= {("fr", "words"), ("en", "words"), ("fr", "clause")}
+    for lang, name, vec in found:
+        texts = [e.text for e in corpus.by_lang(lang)][:150]
+        texts += ["", "  ", "Il  a\tdit\u00a0: « oui » (1)\n\nfin", "\u2009\u202fx\x1cy\x1dz", "L'ONU-Habitat prévoit 3,5 %"]
+        if name == "clause":
+            texts = ClauseWords(lang=lang)._docs(texts)
+        else:
+            assert lean._word_analyzer(vec).__name__ == "analyze"  # the pairwise bigrams, not sklearn's
+        for batch in [texts] + [[t] for t in texts[:20]] + [[]]:
+            got, want = lean.vocab_counts(vec, batch), CountVectorizer.transform(vec, batch)
+            assert got.dtype == want.dtype and got.shape == want.shape
+            assert got.indptr.dtype == want.indptr.dtype and got.indices.dtype == want.indices.dtype
+            for part in ("indptr", "indices", "data"):
+                assert np.array_equal(getattr(got, part), getattr(want, part)), (lang, name, part)
+        assert lean.vocab_counts(vec, texts).nnz > 500
+
+
+@pytest.mark.parametrize("options", [
+    {"ngram_range": (1, 1)}, {"ngram_range": (1, 3)}, {"ngram_range": (2, 2)}, {"ngram_range": (1, 2)},
+    {"ngram_range": (1, 2), "stop_words": ["beta"]}, {"ngram_range": (1, 2), "binary": True},
+    {"analyzer": str.split}, {"ngram_range": (1, 2), "lowercase": False, "token_pattern": r"\S+"},
+])
+def test_word_counts_follow_every_analyzer_option(options):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from service.core.lean import vocab_counts
+
+    vec = TfidfVectorizer(**options).fit(TEXTS)
+    for batch in (TEXTS, [TEXTS[1]], [""], ["Beta beta gamma unseen"], []):
+        got, want = vocab_counts(vec, batch), CountVectorizer.transform(vec, batch)
+        assert got.shape == want.shape and got.dtype == want.dtype
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(got, part), getattr(want, part))
+    with pytest.raises(ValueError):
+        vocab_counts(vec, "a string")

@@ -7,7 +7,8 @@ first asks narwhals whether its input is a dataframe (about 0.1 ms a call, ten c
 ``/v1/score`` request). ``transform`` gives the same matrix, bit for bit (sklearn's own rule:
 each part times its weight, sparse parts stacked to CSR), calling each transformer directly, and
 a TF-IDF vectorizer's weighting directly on sklearn's counts (``tfidf``; character n-grams
-counted word by word, each word once, ``char_wb_counts``); ``lean_checks`` skips
+counted word by word, each word once, ``char_wb_counts``; words and clause words a document at
+once, ``vocab_counts``); ``lean_checks`` skips
 the parameter validation and finiteness scans that fitted estimators repeat on every call, and
 lets our own estimators take the CSR rows our feature step built as they are (``rows_for``).
 The golden outputs (tests/test_golden.py) and tests/test_lean.py hold the equality.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import weakref
 from array import array
+from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -68,7 +70,12 @@ def tfidf(vec: TfidfVectorizer, docs):
     without its two input checks."""
     if not ENABLED or vec.norm not in _NORMALIZE or vec.binary:
         return vec.transform(docs)
-    X = char_wb_counts(vec, docs) if _by_word(vec) else CountVectorizer.transform(vec, docs)
+    if _by_word(vec):
+        X = char_wb_counts(vec, docs)
+    elif _fitted_words(vec):
+        X = vocab_counts(vec, docs)
+    else:
+        X = CountVectorizer.transform(vec, docs)
     if not (sparse.issparse(X) and X.format == "csr" and X.dtype in (np.float32, np.float64)):
         return vec._tfidf.transform(X, copy=False)  # an unusual dtype: sklearn converts it
     if vec.sublinear_tf:
@@ -83,6 +90,54 @@ def tfidf(vec: TfidfVectorizer, docs):
 
 def _by_word(vec) -> bool:
     return vec.analyzer == "char_wb" and vec.input == "content" and getattr(vec, "vocabulary_", None) is not None
+
+
+def _fitted_words(vec) -> bool:
+    return ((vec.analyzer == "word" or callable(vec.analyzer)) and vec.input == "content"
+            and isinstance(getattr(vec, "vocabulary_", None), dict))
+
+
+def vocab_counts(vec, docs):
+    """``CountVectorizer.transform(vec, docs)`` for ``analyzer="word"`` or a callable one: each
+    document's features looked up and counted at once (``Counter``, in C) instead of sklearn's
+    loop a feature at a time, and a word analyzer's bigrams made by one ``zip`` (the counts do
+    not depend on the order the features come in: the columns are sorted at the end, as sklearn
+    sorts them).
+
+        vocab_counts(vec, ["Il a plu."]) equals vec's own counts, bit for bit
+    """
+    if isinstance(docs, str):
+        raise ValueError("Iterable over raw text documents expected, string object received.")
+    vocabulary, analyze = vec.vocabulary_, _word_analyzer(vec)
+    indices: list[int] = []
+    values, indptr = array("i"), [0]
+    for doc in docs:
+        counts = Counter(map(vocabulary.get, analyze(doc)))
+        counts.pop(None, None)  # out of the vocabulary
+        indices.extend(counts.keys())
+        values.extend(counts.values())
+        indptr.append(len(indices))
+    index = _index_dtype(indptr[-1])
+    X = sparse.csr_matrix((np.frombuffer(values, dtype=np.intc), np.asarray(indices, dtype=index),
+                           np.asarray(indptr, dtype=index)), shape=(len(indptr) - 1, len(vocabulary)), dtype=vec.dtype)
+    X.sort_indices()
+    if vec.binary:
+        X.data.fill(1)
+    return X
+
+
+def _word_analyzer(vec):
+    """``vec.build_analyzer()``; for unigrams and bigrams without stop words, the same features
+    (as a multiset) with the bigrams joined pairwise."""
+    if vec.analyzer != "word" or vec.ngram_range != (1, 2) or vec.get_stop_words() is not None:
+        return vec.build_analyzer()
+    decode, preprocess, tokenize = vec.decode, vec.build_preprocessor(), vec.build_tokenizer()
+
+    def analyze(doc):
+        words = tokenize(preprocess(decode(doc)))
+        return words + list(map(" ".join, zip(words, words[1:])))
+
+    return analyze
 
 
 # vectorizer -> word -> the columns of its n-grams (a column once per occurrence), about 150 bytes a word

@@ -141,6 +141,19 @@ def no_relative_or_preposition_in_front(p: Phrase):
         p.lo += 1
 
 
+@rule("source", example=("en", "Critics say the new tax will hit pensioners hardest, a charge ministers deny."),
+      expect={"source": "ministers", "cue": "deny"})
+def apposed_noun_before_a_plural_speaker(p: Phrase):
+    """"a charge ministers deny": the singular "a charge" the parser glued to a plural speaker is the
+    apposition the speaker's clause describes (a relative clause without "that"), not the speaker."""
+    doc, head = p.doc, p.head
+    if not (p.before_verb and p.lo > 0 and doc[p.lo - 1].text == "," and doc[p.lo].lower_ in words("singular_articles")
+            and doc[p.lo].head.i == head.i and head.tag_ == "NNS"):
+        return
+    if p.lo + 2 <= head.i and doc[p.lo + 1].dep_ == "compound" and doc[p.lo + 1].tag_ == "NN":
+        p.lo += 2  # the apposed noun is one word: "an accusation company bosses reject" keeps "company"
+
+
 @rule("source", example=("fr", "Les syndicats et le patronat ont dénoncé un texte « déséquilibré »."),
       expect={"source": "Les syndicats et le patronat", "cue": "ont dénoncé"})
 def coordinated_subjects_speak_together(p: Phrase):
@@ -237,7 +250,8 @@ def _apposition_end(doc, hi: int) -> int:
 
 
 BOUNDARY_RULES = (name_parsed_as_a_second_subject, title_parsed_as_a_second_subject,
-                  no_relative_or_preposition_in_front, coordinated_subjects_speak_together,
+                  no_relative_or_preposition_in_front, apposed_noun_before_a_plural_speaker,
+                  coordinated_subjects_speak_together,
                   title_before_an_apposed_name, speaker_stops_before_the_medium,
                   speaker_stops_before_a_time_word, adjunct_after_a_comma_leaves_the_speaker,
                   apposition_after_the_speaker)

@@ -65,6 +65,7 @@ LISTS = {
     "sourceless_after_preposition": "Words after \"selon\" that make the phrase a source by itself (\"selon nos\").",
     "relative_selon": "Relatives after \"selon\" (\"les informations selon lesquelles\").",
     "determiners": "Determiners left out of a source's grouping key.",
+    "singular_articles": "Singular indefinite articles of an apposed noun glued to a plural speaker (\"a charge ministers deny\").",
     # clause boundaries
     "coordinators": "Coordinators between two verbs of one subject (\"a démenti et a ajouté\").",
     "subject_coordinators": "Coordinators between two subjects that speak together (\"X et Y ont dénoncé\").",
