@@ -14,6 +14,7 @@ from service.core.attribution.rules import NOTHING, first, rule, settle
 from service.core.attribution.spans import Attribution, Span, exact, span, topic_end
 from service.core.attribution.words import ordered, words
 from service.core.cues import Cue
+from service.core.lexicon import grammar_words
 
 
 def _alternatives(names) -> str:
@@ -73,15 +74,29 @@ def selon_lesquelles(s: Sentence, cue: Cue):
 def of_phrase(s: Sentence, cue: Cue, source: Span | None) -> Span | None:
     """The content of a source phrase: the rest of the sentence outside the cue and its source,
     the clause before it if the phrase trails, the whole clause if it sits in the middle."""
-    text, hi = s.text, source.end if source else cue.end
+    text, hi = s.text, max(source.end, cue.end) if source else cue.end
     hi = settle(aside_on_the_selon_source(s, cue, hi), hi)
-    before, after = span(text, 0, cue.start), span(text, hi, len(text))
+    if source and source.end <= cue.start:  # "X was quoted as saying P": X is no part of the content
+        before = span(text, 0, settle(subordinator_before_the_source(s, source), source.start))
+    else:
+        before = span(text, 0, cue.start)
+    after = span(text, hi, len(text))
     after = settle(relative_on_the_selon_source(s, after), after)
     if before is None:
         return settle(adjunct_before_the_complementizer(s, cue, after), after)
     if after is None:
         return span(text, max(before.start, topic_end(text)), before.end)  # "Retraites : P, selon X"
     return settle(first((selon_in_mid_clause, longer_side), s, cue, before, after, hi), None)
+
+
+@rule("content", example=("en", "The plant will close next year, if the city authority is to be believed."),
+      expect={"source": "the city authority", "cue": "is to be believed", "content": "The plant will close next year"})
+def subordinator_before_the_source(s: Sentence, source: Span):
+    """", if X is to be believed": the subordinator and the comma before a source are no part of the content."""
+    lead = s.text[:source.start].rstrip()
+    word = lead.rsplit(None, 1)[-1] if lead else ""
+    if word.lower() in grammar_words(s.lang, "subordinators"):
+        return len(lead[:len(lead) - len(word)].rstrip().rstrip(","))
 
 
 @rule("content", example=("fr", "Selon le rapport, consulté par l'AFP, les fonds ont disparu."),

@@ -227,7 +227,11 @@ def inverted_clitic_joins_the_cue(v: VerbCue, a: Attribution):
 
 
 def of_phrase(s: Sentence, cue) -> Span | None:
-    """The noun phrase after "selon" / "according to": up to the next clause break."""
+    """The noun phrase after "selon" / "according to": up to the next clause break (or, for
+    "X was quoted as saying", the subject before the phrase)."""
+    before = subject_before_a_passive_phrase(s, cue)
+    if before is not None:
+        return settle(before, None)
     text, end = s.text, len(s.text)
     for mark in (",", ";", ":", " - ", " – ", " — ", "«", "\u201c", '"', "("):
         k = text.find(mark, cue.end)
@@ -241,6 +245,15 @@ def of_phrase(s: Sentence, cue) -> Span | None:
         if found is None:
             return None
     return found
+
+
+@rule("source", example=("en", "The finance minister was quoted as saying that the budget gap was manageable."),
+      expect={"source": "The finance minister", "cue": "was quoted as saying",
+              "content": "that the budget gap was manageable"})
+def subject_before_a_passive_phrase(s: Sentence, cue):
+    """"X was quoted as saying P", "if X is to be believed": the source is the subject before the phrase."""
+    if s.doc is not None and s.text[cue.start:cue.end].lower() in words("subject_first_phrases"):
+        return np_before(s.text, s.doc, cue.start) or NOTHING
 
 
 @rule("source", example=("en", "The talks have stalled, according to a senior diplomat who requested anonymity."),

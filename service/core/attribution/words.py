@@ -61,6 +61,7 @@ LISTS = {
     "negative_subjects": "Subjects that negate the reporting (\"Nobody has claimed\").",
     "negative_determiners": "Determiners that negate a subject (\"Aucun groupe n'a revendiqué\").",
     "anonymity_words": "Parts of words that mark an anonymity aside (\"who requested anonymity\").",
+    "subject_first_phrases": "Source phrases whose source is the subject before them (\"X was quoted as saying\").",
     "split_prepositions": "Source prepositions split from the noun phrase they introduce (\"Selon\").",
     "sourceless_after_preposition": "Words after \"selon\" that make the phrase a source by itself (\"selon nos\").",
     "relative_selon": "Relatives after \"selon\" (\"les informations selon lesquelles\").",
