@@ -385,3 +385,19 @@ def test_second_dev_set_is_all_dev_with_exact_offsets():
                 if a[role]:
                     assert r["text"][a[role]["start"]:a[role]["end"]] == a[role]["text"], (r["id"], role)
     assert load_gold(DEV2_DATA, "heldout") == [] and len(load_gold(DEV2_DATA, "dev")) == len(rows)
+
+
+def test_a_first_group_form_read_as_a_past_participle_is_finite():
+    """fr_core_news_md reads "résume" as a past participle ("résumé"); a French "-er" verb's
+    participles end in -é(e)(s), so its verb group is finite and the incise finds its speaker."""
+    from service.core.attribution.tree import finite_group, misread_participle
+
+    doc = parse(["« C'est une catastrophe », résume un habitant."], "fr")[0]
+    verb = next(t for t in doc if t.text == "résume")
+    assert "Part" in verb.morph.get("VerbForm")  # the tagger's reading this rule mends
+    assert misread_participle(verb) and finite_group(doc, verb.i)
+    [a] = _attributions(doc.text, "fr")
+    assert (a.source.text, a.cue.text) == ("un habitant", "résume")
+    for text, word in (("Le maire a résumé la situation.", "résumé"), ("Elles sont allées voter.", "allées")):
+        tok = next(t for t in parse([text], "fr")[0] if t.text == word)
+        assert not misread_participle(tok)  # real participles stay participles

@@ -68,13 +68,32 @@ def verb_in_an_unnamed_phrase(s: Sentence, cue: Cue):
 def may_report(v: VerbCue) -> bool:
     """Whether the verb may report a claim at all, judged by its lemma and complements."""
     return not first((requests_report_no_claim, recommendations_need_a_clause, threats_need_a_complement,
-                      findings_need_a_finder_or_a_complement), v)
+                      findings_need_a_finder_or_a_complement, anonymity_wishes_report_nothing), v)
 
 
 @rule("cues", example=("fr", "Le syndicat réclame le maintien des postes."), expect=None)
 def requests_report_no_claim(v: VerbCue):
     """Calls and requests report no claim ("a demandé la relaxe", "réclame le maintien des lits")."""
     return v.lemma in words("request_lemmas") or None
+
+
+@rule("cues", example=("fr", "« C'est une catastrophe », résume un habitant, qui souhaite garder l'anonymat."),
+      expect={"source": "un habitant", "cue": "résume", "content": "« C'est une catastrophe »"})
+def anonymity_wishes_report_nothing(v: VerbCue):
+    """A wish for anonymity reports no claim ("qui souhaite garder l'anonymat", "who asked not to be named")."""
+    return any(w in t.lower_ for t in _objects(v.verb) for w in words("anonymity_words")) or None
+
+
+def _objects(verb, depth: int = 0) -> list:
+    """The verb's objects and infinitives, and theirs, without the clauses that hang on them
+    ("résume un habitant qui souhaite ...": "un habitant", not its relative clause)."""
+    out = []
+    for c in verb.children:
+        if c.dep_.split(":")[0] in ("obj", "dobj", "xcomp"):
+            out.append(c)
+            if depth < 4:
+                out.extend(_objects(c, depth + 1))
+    return out
 
 
 def _complement_after(verb, deps) -> bool:

@@ -73,7 +73,18 @@ def finite_group(doc, start: int) -> bool:
     k = start
     while k < len(doc) - 1 and doc[k].lower_ in words("reflexives"):
         k += 1
-    return "Fin" in doc[k].morph.get("VerbForm")
+    return "Fin" in doc[k].morph.get("VerbForm") or misread_participle(doc[k])
+
+
+# The past participles of a French first-group verb ("résumer", "aller") end in -é(e)(s).
+_FR_FIRST_GROUP_PARTICIPLE = ("é", "ée", "és", "ées")
+
+
+def misread_participle(tok) -> bool:
+    """A French "-er" verb form the tagger took for a past participle though it cannot be one:
+    "résume" (only "résumé(e)(s)" are participles of "résumer") is finite."""
+    return (tok.lang_ == "fr" and tok.lemma_.endswith("er") and "Part" in tok.morph.get("VerbForm")
+            and "Past" in tok.morph.get("Tense") and not tok.lower_.endswith(_FR_FIRST_GROUP_PARTICIPLE))
 
 
 def non_finite(verb, cue) -> bool:
