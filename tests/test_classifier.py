@@ -63,6 +63,23 @@ def test_furniture_is_found_only_at_the_start_and_every_phrase_can_open_a_senten
     assert fr.furniture_prefix(word_tokens("il faut lire plus souvent")) is None
 
 
+def test_a_month_or_a_name_is_no_modal_hedge(classifier):
+    """"in May", "Theresa May" were hedges (the lexicon's "may"), so plain dated facts came out
+    hedged; with the parse and without it (fast mode), only the modal is one."""
+    from service.core.cues import find_cues
+    from service.core.nlp import parse
+
+    dated = ["Powell's term as chair ends in May 2026.", "Theresa May resigned in 2019.", "The law came into force in May."]
+    modal = ["Prices may rise in May.", "May prices rise again?", "PRICES MAY RISE AGAIN"]
+    for text in dated + modal:
+        for doc in (None, parse([text], "en")[0]):
+            hedges = [c.text for c in find_cues(text, "en", doc) if c.type == "hedge"]
+            assert hedges == ([] if text in dated else [hedges[0]]) and (text in dated or hedges[0].lower() == "may"), \
+                (text, doc is not None, hedges)
+    assert [p.label for p in classifier.predict(dated, "en")] == ["asserted"] * 3
+    assert classifier.predict(modal[:1], "en")[0].label == "hedged"
+
+
 def test_short_statements_are_claims_and_short_furniture_is_not(classifier):
     """Short sentences were once nearly all page furniture in the corpus, so "La France a gagné."
     came out `none`. None of these sentences is in the corpus."""

@@ -168,6 +168,17 @@ def _is_noun_use(doc, start: int) -> bool:
             and doc[tok.i - 1].pos_ in ("DET", "ADP"))
 
 
+def name_is_no_modal(text: str, doc, start: int, first: int) -> bool:
+    """A modal hedge whose word is a month, a name or a noun is no hedge: "in May", "Theresa May",
+    "military might". With a parse: the word's part of speech; without one: a capitalised word
+    inside the sentence ("May" at its start stays a modal)."""
+    if doc is not None:
+        tok = token_at(doc, start)
+        return tok is not None and tok.pos_ in ("PROPN", "NOUN")
+    word = text[start:].split(None, 1)[0] if text[start:].strip() else ""
+    return first > 0 and word.istitle()
+
+
 @dataclass
 class SentenceCues:
     """One sentence's cues with the tokenisation they were found on (reused by the features)."""
@@ -234,6 +245,8 @@ def _analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
             continue
         if doc is not None and e.kind == "reporting_verb" and _is_noun_use(doc, m.start):
             continue  # "requests for comment", "la déclaration": a noun, not a verb of saying
+        if e.kind == "hedge" and e.subkind == "modal" and name_is_no_modal(text, doc, m.start, m.first):
+            continue
         cues.append(Cue(e.kind, text[m.start:m.end], m.start, m.end, lemma=e.lemma,
                         stance=e.stance if e.kind in ("reporting_verb", "according_to", "unnamed_source") else "",
                         subkind=e.subkind,
