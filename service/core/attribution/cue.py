@@ -197,6 +197,13 @@ def passives_need_an_agent(v: VerbCue, content):
         return tree.agent(v.verb) is not None
 
 
+@rule("cues", example=("en", "It was not immediately clear whether the White House would respond."), expect=None)
+def open_questions_report_nothing(v: VerbCue, content):
+    """A verb without a content in a "whether / si" clause reports nothing: whether anyone will speak is asked."""
+    if any(c.dep_ == "mark" and c.lower_ in words("question_complementizers") for c in v.verb.children):
+        return False
+
+
 @rule("cues", example=("en", "The figures, the ministry said, showed a sharp fall in crime."),
       expect={"source": "the ministry", "cue": "said", "content": None})
 def own_subject_reports(v: VerbCue, content):
@@ -226,7 +233,7 @@ def participle_with_an_agent(v: VerbCue, content):
 
 REPORT_TESTS = (infinitives_need_a_clause, speech_acts_without_a_claim, passives_without_agent_or_clause,
                 a_content_is_reported, pronoun_object_stands_for_the_content, passives_need_an_agent,
-                own_subject_reports, relative_with_its_own_subject, participle_with_an_agent)
+                open_questions_report_nothing, own_subject_reports, relative_with_its_own_subject, participle_with_an_agent)
 
 
 @rule("cues", example=("en", "Nobody has claimed responsibility for the attack."), expect=None)

@@ -31,6 +31,7 @@ LISTS = {
     "subject_relatives": "Subject relatives that open an aside with no comma (\"a diplomat who ...\").",
     "object_relatives": "Object relatives before an inverted subject (\"une hypothèse que conteste X\").",
     "ce_relatives": "Relatives after \"ce\" that take up the whole claim (\", ce que X a démenti\").",
+    "question_complementizers": "Complementizers of an indirect question (\"whether\", \"si\"): what follows is asked, not reported.",
     "complementizers": "Complementizers that open a content clause (\"que\", \"that\").",
     # time
     "time_nouns": "Time words the parser takes for an inverted subject (\"a estimé jeudi la présidente\").",
