@@ -61,6 +61,7 @@ def _refine(v: VerbCue, content: Span | None) -> Span | None:
     content_starts_after_its_cue(c)
     c.toks = [t for t in doc if c.start <= t.idx < c.end]
     coordinated_main_verb_leaves_the_content(c)
+    agent_leaves_the_content(c)
     for t in c.toks:
         if t.text != "," or t.idx >= c.end or in_quote(v.quotes, t.idx) or t.i + 1 >= len(doc):
             continue
@@ -95,6 +96,15 @@ def coordinated_main_verb_leaves_the_content(c: Cut):
             cc = tree.coordinator(t)
             if cc is not None and cc.idx > c.start:
                 c.end = min(c.end, cc.idx)
+
+
+@rule("content", example=("fr", "C'est une prévision jugée optimiste par le Haut Conseil des finances publiques."),
+      expect={"source": "le Haut Conseil des finances publiques", "cue": "jugée", "content": "optimiste"})
+def agent_leaves_the_content(c: Cut):
+    """A passive's agent the parser hung inside the content ("jugée optimiste par le Haut Conseil") ends it."""
+    agent = tree.agent(c.v.verb)
+    if agent is not None and c.start < agent.left_edge.idx < c.end:
+        c.end = agent.left_edge.idx
 
 
 def _next_word(doc, comma):

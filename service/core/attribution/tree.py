@@ -116,7 +116,17 @@ def passive_subject(subj) -> bool:
 
 
 def agent(verb):
-    """The agent of a passive participle: "une prévision jugée « optimiste » par le HCFP"."""
+    """The agent of a passive participle: "une prévision jugée « optimiste » par le HCFP" (or of
+    its predicate, where the parser hangs it there: "jugée optimiste par le HCFP")."""
+    found = _own_agent(verb)
+    passive = verb.dep_.startswith("acl") or any(c.dep_ in ("aux:pass", "auxpass") for c in verb.children)
+    for child in verb.children:  # not "se sont dits « préoccupés » par l'escalade": no passive
+        if found is None and passive and child.dep_ in ("xcomp", "oprd") and child.i > verb.i:
+            found = _own_agent(child)
+    return found
+
+
+def _own_agent(verb):
     for child in verb.children:
         if child.dep_ in ("obl:agent", "agent"):
             if child.pos_ == "ADP":  # English: agent -> "by" -> pobj
