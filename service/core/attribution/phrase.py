@@ -141,6 +141,25 @@ def no_relative_or_preposition_in_front(p: Phrase):
         p.lo += 1
 
 
+@rule("source", example=("fr", "Marine Le Pen a affirmé que son groupe voterait la censure."),
+      expect={"source": "Marine Le Pen", "cue": "a affirmé", "content": "que son groupe voterait la censure"})
+def first_name_before_a_particle_name(p: Phrase):
+    """A capitalised word just before a name that opens with a capitalised particle ("Le Pen",
+    "van der Berg") is the name's first word, whatever the parser made of it ("Marine": the navy)."""
+    doc = p.doc
+    first = doc[p.lo]
+    if (p.lo > 0 and _particle(first) and p.head.pos_ == "PROPN" and doc[p.lo - 1].is_title
+            and doc[p.lo - 1].pos_ in ("NOUN", "PROPN", "ADJ") and doc[p.lo - 1].whitespace_):
+        p.lo -= 1
+    k = p.hi + 1  # "a déclaré Marine Le Pen": the rest of the name after the phrase
+    if doc[p.hi].is_title and k + 1 < len(doc) and _particle(doc[k]) and doc[k + 1].pos_ == "PROPN":
+        p.hi = k + 1
+
+
+def _particle(tok) -> bool:
+    return tok.text[:1].isupper() and tok.lower_ in words("name_particles")
+
+
 @rule("source", example=("en", "Critics say the new tax will hit pensioners hardest, a charge ministers deny."),
       expect={"source": "ministers", "cue": "deny"})
 def apposed_noun_before_a_plural_speaker(p: Phrase):
@@ -251,6 +270,7 @@ def _apposition_end(doc, hi: int) -> int:
 
 BOUNDARY_RULES = (name_parsed_as_a_second_subject, title_parsed_as_a_second_subject,
                   no_relative_or_preposition_in_front, apposed_noun_before_a_plural_speaker,
+                  first_name_before_a_particle_name,
                   coordinated_subjects_speak_together,
                   title_before_an_apposed_name, speaker_stops_before_the_medium,
                   speaker_stops_before_a_time_word, adjunct_after_a_comma_leaves_the_speaker,

@@ -67,6 +67,7 @@ LISTS = {
     "sourceless_after_preposition": "Words after \"selon\" that make the phrase a source by itself (\"selon nos\").",
     "relative_selon": "Relatives after \"selon\" (\"les informations selon lesquelles\").",
     "determiners": "Determiners left out of a source's grouping key.",
+    "name_particles": "Particles that open a surname (\"Le Pen\", \"van der Berg\"): a capitalised one is part of a name.",
     "singular_articles": "Singular indefinite articles of an apposed noun glued to a plural speaker (\"a charge ministers deny\").",
     # clause boundaries
     "coordinators": "Coordinators between two verbs of one subject (\"a démenti et a ajouté\").",
