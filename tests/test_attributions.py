@@ -401,3 +401,13 @@ def test_a_first_group_form_read_as_a_past_participle_is_finite():
     for text, word in (("Le maire a résumé la situation.", "résumé"), ("Elles sont allées voter.", "allées")):
         tok = next(t for t in parse([text], "fr")[0] if t.text == word)
         assert not misread_participle(tok)  # real participles stay participles
+
+
+def test_a_tail_finding_reports_and_cannot_negates():
+    """"P, the team found": the finding's clause comes first (a tail report), so "find" has its
+    complement; "cannot prove" is a negated cue, which reports nothing."""
+    [a] = _attributions("The drug cut deaths by a third, the team found.", "en")
+    assert (a.source.text, a.cue.text, a.content.text) == ("the team", "found", "The drug cut deaths by a third")
+    assert _attributions("Police found the body of a woman on Sunday.", "en") == []  # still no report
+    atts = _attributions("The authors caution that the study cannot prove cause and effect.", "en")
+    assert [a.cue.text for a in atts] == ["caution"]

@@ -107,8 +107,8 @@ def lacks_its_complement(verb, lemma: str) -> bool:
     """A verb that reports only with a complement, without one: a threat or "consider" with a
     plain object, "find" with one unless an inquiry or a study finds (the attribution rules below
     and the strength model's sourcing rules both ask)."""
-    if _complement_after(verb, PREDICATE_DEPS):
-        return False
+    if _complement_after(verb, PREDICATE_DEPS) or any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
+        return False  # a clause after the verb, or before it in a tail report ("P, the team found")
     if lemma in words("complement_only_lemmas"):
         return True
     if lemma in words("finding_lemmas"):
@@ -132,7 +132,7 @@ def threats_need_a_complement(v: VerbCue):
 
 @rule("cues", example=("en", "Police found the body of a woman in a flat on Sunday."), expect=None)
 def findings_need_a_finder_or_a_complement(v: VerbCue):
-    """"find" reports a finding with a clause or a predicate ("found that", "found him guilty") or
+    """"find" reports a finding with a clause or a predicate ("found that", "found him guilty", "P, the team found") or
     when an inquiry, a study or researchers find ("A study found a link"); "Police found the body",
     "The club has found a buyer" report nothing."""
     return v.lemma in words("finding_lemmas") and lacks_its_complement(v.verb, v.lemma) or None
