@@ -83,6 +83,15 @@ def conjunct_shares_the_subject(v: VerbCue, s: Speaker):
         s.tok = tree.subject(verb.head)
 
 
+@rule("source", example=("fr", "Il a par ailleurs promis des renforts."),
+      expect={"source": "Il", "content": "des renforts"})
+def auxiliary_read_as_the_verb_lends_its_subject(v: VerbCue, s: Speaker):
+    """An auxiliary the parser made the main verb ("Il a par ailleurs promis": "promis" its clause) has the subject."""
+    verb, head = v.verb, v.verb.head
+    if s.tok is None and verb.dep_ == "ccomp" and head.i < verb.i and head.lemma_ in words("group_auxiliaries"):
+        s.tok = tree.subject(head)
+
+
 @rule("source", example=("fr", "La hausse des prix va ralentir, a estimé jeudi la présidente de la Banque centrale."),
       expect={"source": "la présidente de la Banque centrale", "cue": "a estimé"})
 def incise_speaker_follows_the_verb(v: VerbCue, subj):
@@ -208,7 +217,8 @@ def relative_subject_is_its_antecedent(v: VerbCue, s: Speaker):
 
 
 SPEAKER_RULES = (passive_agent_speaks, clitics_are_no_subject, object_pronoun_after_the_subject,
-                 misparsed_conjunct_shares_the_subject, conjunct_shares_the_subject, speaker_after_the_verb,
+                 misparsed_conjunct_shares_the_subject, conjunct_shares_the_subject,
+                 auxiliary_read_as_the_verb_lends_its_subject, speaker_after_the_verb,
                  absolute_participle_subject, participle_speaks_for_its_noun, gerund_has_its_controller,
                  participle_agent_speaks, no_subject_no_source, noun_phrase_before_the_verb,
                  inverted_pronoun_subject, relative_after_an_incise, relative_subject_is_its_antecedent)
