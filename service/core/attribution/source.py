@@ -257,9 +257,8 @@ def of_phrase(s: Sentence, cue) -> Span | None:
     return found
 
 
-@rule("source", example=("en", "The finance minister was quoted as saying that the budget gap was manageable."),
-      expect={"source": "The finance minister", "cue": "was quoted as saying",
-              "content": "that the budget gap was manageable"})
+@rule("source", example=("en", "Two officials were quoted as saying the talks had failed."),
+      expect={"source": "Two officials", "cue": "were quoted as saying", "content": "the talks had failed"})
 def subject_before_a_passive_phrase(s: Sentence, cue):
     """"X was quoted as saying P", "if X is to be believed": the source is the subject before the phrase."""
     if s.doc is not None and s.text[cue.start:cue.end].lower() in words("subject_first_phrases"):

@@ -144,7 +144,7 @@ def according_to_names_the_source(main: list[tuple[dict, str]]) -> str | None:
     """Of ``main`` (``main_attributions``), the class of a lone "selon X / according to X"
     phrase, which names the claim's source outright (guide rule 3): "The club has found its next manager, according to a board
     member" is ``anonymous`` whatever the n-grams of "The club" suggest; None otherwise (or when
-    the rules found no source in the phrase: "If the city authority is to be believed")."""
+    the rules found no source in the phrase: "according to reports")."""
     if len(main) == 1 and main[0][0].get("type") == "according_to" and main[0][0].get("source"):
         return main[0][1]
     return None
