@@ -119,10 +119,10 @@ def agent(verb):
     """The agent of a passive participle: "une prévision jugée « optimiste » par le HCFP" (or of
     its predicate, where the parser hangs it there: "jugée optimiste par le HCFP")."""
     found = _own_agent(verb)
-    passive = verb.dep_.startswith("acl") or any(c.dep_ in ("aux:pass", "auxpass") for c in verb.children)
-    for child in verb.children:  # not "se sont dits « préoccupés » par l'escalade": no passive
-        if found is None and passive and child.dep_ in ("xcomp", "oprd") and child.i > verb.i:
-            found = _own_agent(child)
+    # Only a passive looks into its predicate: not "se sont dits « préoccupés » par l'escalade".
+    if found is None and (verb.dep_.startswith("acl") or any(c.dep_ in ("aux:pass", "auxpass") for c in verb.children)):
+        predicates = (c for c in verb.children if c.dep_ in ("xcomp", "oprd") and c.i > verb.i)
+        found = next((a for a in map(_own_agent, predicates) if a is not None), None)
     return found
 
 
