@@ -9,6 +9,7 @@ import pytest
 from sklearn.base import clone
 
 from service.core.classifier import Classifier
+from service.core.cues import analyze_cues
 from service.core.features import CUE_FEATURES, LABELS, CueFeatures, build_pipeline
 from service.core.segment import split_sentences
 from service.storage.artifacts import ModelError, load_model, save_model
@@ -88,6 +89,18 @@ def test_short_statements_are_claims_and_short_furniture_is_not(classifier):
     en = ["The museum is closed.", "France won.", "Three people died.", "Prices fell.", "Weather", "Menu"]
     assert [p.label for p in classifier.predict(fr, "fr")] == ["asserted"] * 5 + ["none"] * 2
     assert [p.label for p in classifier.predict(en, "en")] == ["asserted"] * 4 + ["none"] * 2
+
+
+def test_a_dead_video_is_furniture_and_a_video_that_shows_is_not(classifier):
+    """The issue's "Cette vidéo n'est plus accessible" is ``none``; the phrase's own words cue
+    nothing ("can" is no hedge in "This video can not be played"); a video that shows something
+    is a claim."""
+    fr = ["Cette vidéo n'est plus accessible.", "Cette vidéo montre des soldats en train de tirer."]
+    en = ["This video can not be played.", "This video shows soldiers firing on the crowd."]
+    for lang, pair in (("fr", fr), ("en", en)):
+        dead, shows = classifier.predict(pair, lang)
+        assert dead.label == "none" and shows.label != "none", (lang, dead, shows)
+    assert [c.type for c in analyze_cues(en[0], "en").cues] == ["furniture"]
 
 
 def test_probabilities_are_well_formed(classifier):

@@ -13,6 +13,7 @@ from service.core.nlp import get_nlp, parse
     ("L'ordre des médecins alerte sur une pénurie de médicaments.", "alerte", "alerter"),
     ("L'opposition critique le projet de loi.", "critique", "critiquer"),
     ("Un diplomate européen juge l'accord déséquilibré.", "juge", "juger"),
+    ("Le ministre dément catégoriquement avoir reçu de l'argent.", "dément", "démentir"),  # stock: ADV amod
 ])
 def test_a_misread_verb_is_parsed_as_the_verb(text, word, lemma):
     stock = get_nlp("fr")(normalise(text))

@@ -107,6 +107,27 @@ def test_ordinal_class_is_the_interval_that_holds_the_score():
     assert model.predict(X[2:3])[0] == "stated"
 
 
+def test_scores_moved_into_a_decided_class_keep_their_order():
+    """``within``: a row with a decided class gets it, with a score inside that class's interval;
+    rows already inside and rows left alone (-1) keep their score; the moved rows keep their order."""
+    model = OrdinalLogisticRegression(order=LEVELS)
+    model.classes_ = np.asarray(LEVELS)
+    model.coef_ = np.array([1.0])
+    model.thresholds_ = np.array([-3.0, -1.0, 1.0, 6.0])
+    z = np.array([-0.5, -0.2, 3.0, 0.0, -5.0, 9.0, 2.0, -40.0])
+    codes = np.array([0, 0, 1, 2, 4, 3, -1, 2])
+    X = z[:, None]
+    score, level = model.score_and_level(X, codes)
+    moved = model.within(z, codes)
+    assert list(level[:6]) == ["doubted", "doubted", "possible", "probable", "emphatic", "stated"]
+    assert level[7] == "probable" and level[6] == model.score_and_level(X[6:7])[1][0] == "stated"
+    assert moved[3] == z[3] and moved[6] == z[6]  # inside already / not decided
+    assert moved[0] < moved[1] < -3.0  # two "doubted" rows from above, in their order
+    assert -1.0 <= moved[7] < moved[3]  # from far below: just inside the lower threshold
+    assert 6.0 <= moved[4] and 1.0 <= moved[5] < 6.0
+    assert np.array_equal(score, model.score_and_level(moved[:, None])[0])
+
+
 def test_ordinal_model_is_deterministic_and_follows_conventions():
     X, y = _ordinal_data()
     a = OrdinalLogisticRegression(order=LEVELS).fit(X, y)
@@ -152,6 +173,14 @@ def _input(text: str, lang: str) -> StrengthInput:
     ("Le ministre prétend que la réforme a réussi.", "fr", "doubted"),
     ("Le ministre a confirmé que l'usine devrait rouvrir.", "fr", "probable"),
     ("Le ministre n'a pas exclu que l'usine ferme.", "fr", "possible"),
+    # the future seen from a past report is no hedge; a rumour's conditional perfect and a
+    # report in the present still are (future_in_the_past)
+    ("Son avocat a annoncé qu'il ferait appel dès lundi.", "fr", "stated"),
+    ("La préfète affirmait que les restrictions seraient levées jeudi.", "fr", "stated"),
+    ("L'ONG a affirmé que vingt civils auraient été tués.", "fr", "possible"),
+    ("Le ministre annonce que la réforme entrerait en vigueur en janvier.", "fr", "possible"),
+    ("Il a ajouté que la taxe, si elle était maintenue, coûterait des emplois.", "fr", "possible"),
+    ("Le ministre a déclaré que la réforme pourrait être reportée.", "fr", "possible"),
     ("S'ils avaient réussi à contrôler cette route, ils auraient pu briser leur encerclement.", "fr", "possible"),
     ("Officials said the toll could rise.", "en", "possible"),
     ("The clinic's director acknowledged that patients had been infected.", "en", "emphatic"),
@@ -376,3 +405,15 @@ def test_a_clause_verb_needs_its_clause(text, lang, served):
     from service.core.strength.model import unreported_source
 
     assert unreported_source("none", _input(text, lang)) == served
+
+
+def test_a_marked_level_is_the_guides():
+    """``marked_levels``: the rule's class index where a marker moves the level off a plain
+    statement ("prétend": doubted), -1 where it does not (the ordinal model decides)."""
+    from service.core.strength.model import marked_levels
+
+    inputs = [_input("L'avocat prétend que son client était absent.", "fr"),
+              _input("Le maire a inauguré la médiathèque samedi.", "fr"),
+              _input("L'incendie pourrait être criminel.", "fr")]
+    assert list(marked_levels(np.asarray(LEVELS), inputs)) == [LEVELS.index("doubted"), -1, LEVELS.index("possible")]
+    assert list(marked_levels(np.asarray(["stated", "possible"]), inputs)) == [-1, -1, 1]  # a class the model lacks: left alone

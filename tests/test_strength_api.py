@@ -89,3 +89,24 @@ def test_an_artifact_without_strength_models_loads_and_serves_as_before(tmp_path
     assert list(result["summary"]) == ["sentences", "counts", "shares", "sources", "claims_as_fact"]
     assert all(list(f) == ["index", "text", "score"] for f in result["summary"]["claims_as_fact"])
     assert loaded.predict(["It may rain."], "en", strength=True)[0].to_json().keys() == {"label", "scores"}
+
+
+@pytest.mark.parametrize("lang, sentences, level", [
+    ("fr", ["Le ministre a démenti toute implication dans l'affaire.", "L'avocat prétend que son client était absent.",
+            "Le maire a réfuté les accusations de favoritisme."], "doubted"),
+    ("en", ["The mayor rejected accusations of favouritism.", "Police alleged that the driver had been drinking.",
+            "The spokesman dismissed reports that talks had taken place."], "doubted"),
+    ("fr", ["Son avocat a annoncé qu'il ferait appel dès lundi.",
+            "La préfecture a indiqué que la route serait fermée jusqu'à jeudi."], "stated"),
+])
+def test_the_report_sets_the_level(app, lang, sentences, level):
+    """Guide rule 2 through /v1/score: distancing and denial reports are ``doubted`` (the ordinal
+    model alone said ``possible``), a past report's future is ``stated`` (it said ``possible``)."""
+    resp = app.test_client().post("/v1/score", json={"lang": lang, "sentences": sentences})
+    results = resp.get_json()["results"]
+    assert [r["strength"]["level"] for r in results] == [level] * len(sentences)
+    doubted = [r["strength"]["commitment"] for r in results]
+    assert max(doubted) < min(r["strength"]["commitment"] for r in app.test_client().post("/v1/score", json={
+        "lang": lang, "sentences": ["Le ministre a déclaré que l'usine fermerait." if lang == "fr"
+                                     else "The minister said the plant would close."]}).get_json()["results"]) \
+        or level == "stated"

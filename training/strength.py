@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 from service.core.classifier import Classifier
 from service.core.strength.features import StrengthCues
 from service.core.strength.inputs import inputs_for
-from service.core.strength.model import SOURCE_CLASSES, LanguageStrength
+from service.core.strength.model import SOURCE_CLASSES, LanguageStrength, marked_levels
 from service.core.strength.ordinal import OrdinalLogisticRegression
 from service.core.vocabulary import LEVELS, SOURCING
 
@@ -60,15 +60,16 @@ def fit_language(pipe, examples: list, lang: str, mode: str, seed: int = 0, cv_f
     model.ordinal = ordinal.fit(X, levels)
     if len(set(sources)) >= 2:
         model.sourcing = sourcing.fit(Xs[src_rows], sources)
-    cv = cross_validate(X, Xs, rows, levels, src_rows, sources, seed, cv_folds, jobs)
+    cv = cross_validate(X, Xs, rows, levels, src_rows, sources, seed, cv_folds, jobs,
+                        marked_levels(model.ordinal.classes_, inputs))
     model.threshold = cv.pop("threshold", None)
     return model, cv
 
 
-def _ordinal_fold(X, levels, train, test, seed: int):
+def _ordinal_fold(X, levels, marked, train, test, seed: int):
     with threadpool_limits(1):  # the same arithmetic in this process and in a worker
         m = clone(make_models(seed)[0]).fit(X[train], levels[train])
-        return "ordinal", test, m.score_and_level(X[test])
+        return "ordinal", test, m.score_and_level(X[test], marked[test])
 
 
 def _sourcing_fold(Xs, sources, train, test, seed: int):
@@ -77,9 +78,12 @@ def _sourcing_fold(Xs, sources, train, test, seed: int):
         return "sourcing", test, m.predict(Xs[test])
 
 
-def cross_validate(X, Xs, rows, levels, src_rows, sources, seed: int, cv_folds: int, jobs: int = 1) -> dict:
+def cross_validate(X, Xs, rows, levels, src_rows, sources, seed: int, cv_folds: int, jobs: int = 1,
+                   marked=None) -> dict:
     """Out-of-fold commitment and sourcing on the training split: figures for the card and the
-    commitment threshold below which a claim reads as uncertain. The folds are independent fits:
+    commitment threshold below which a claim reads as uncertain. ``marked``: the guide's levels
+    the service imposes (``model.marked_levels``), applied to the folds' predictions as they are
+    to the service's. The folds are independent fits:
     ``jobs`` processes run them, each fold on one BLAS thread, so the figures do not depend on it."""
     codes = np.array([LEVELS.index(lv) for lv in levels])
     folds = min(cv_folds, int(np.bincount(codes).max()))
@@ -87,7 +91,8 @@ def cross_validate(X, Xs, rows, levels, src_rows, sources, seed: int, cv_folds: 
         return {}
     score, pred = np.zeros(len(rows)), np.empty(len(rows), dtype=object)
     strat = np.array([lv if (levels == lv).sum() >= folds else "rare" for lv in levels])
-    tasks = [delayed(_ordinal_fold)(X, levels, train, test, seed)
+    marked = np.full(len(rows), -1) if marked is None else np.asarray(marked)
+    tasks = [delayed(_ordinal_fold)(X, levels, marked, train, test, seed)
              for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, strat)
              if len(set(levels[train])) >= 2]
     source_pred = dict.fromkeys(range(len(rows)), "none")

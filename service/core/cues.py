@@ -281,6 +281,8 @@ def _analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
 
     furn = lex.furniture_prefix(tokens)
     if furn is not None and len(tokens) <= 12:
+        # the phrase's own words cue nothing: "This video can not be played" holds no hedge
+        cues = [c for c in cues if not furn.start <= c.start < furn.end]
         cues.append(Cue("furniture", text[furn.start:furn.end], furn.start, furn.end))
 
     cues.sort(key=lambda c: (c.start, c.end))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from service.core.cues import SentenceCues, in_main_clause, starts_with_condition
+from service.core.lexicon import grammar_words
 from service.core.strength.words import strength_words
 from service.core.syntax import climb, token_at
 from service.core.vocabulary import LEVELS
@@ -81,6 +82,9 @@ def find_markers(inp: StrengthInput) -> list[Marker]:
             if c.stance != "denial":
                 continue  # "n'a pas confirmé": a fact about not saying, no level of its own
             level = NEGATED_DENIAL_LEVEL
+        if c.type in ("conditional", "hedge") and future_in_the_past(inp, c.start, c.type == "conditional"):
+            taken.add((c.start, c.end))
+            continue
         if level:
             out.append(Marker(c.text, c.start, c.end, c.type, level, scope(c.main_clause, c.start), c.negated))
             taken.add((c.start, c.end))
@@ -90,6 +94,32 @@ def find_markers(inp: StrengthInput) -> list[Marker]:
             out.append(Marker(inp.text[m.start:m.end], m.start, m.end, "marker", m.entry.strength, scope(main, m.start)))
     out.sort(key=lambda m: (m.start, m.end))
     return out
+
+
+def future_in_the_past(inp: StrengthInput, char: int, conditional: bool = False) -> bool:
+    """A bare conditional ("ferait", "serait", "aurait lieu") in the content of a report in a
+    past tense is the future seen from the past, no hedge: "Son avocat a annoncé qu'il ferait
+    appel" is ``stated`` (guide rule 2). Not a conditional perfect, the rumour's ("a affirmé que
+    vingt civils auraient été tués"), nor a modal ("pourrait"), nor one under a condition inside
+    the content ("a ajouté que la mesure, si elle était maintenue, coûterait des emplois").
+    ``conditional``: the cue rules found the mood already (the tagger may have missed it)."""
+    doc = inp.doc
+    tok = token_at(doc, char) if doc is not None and inp.attributions else None
+    if tok is None or not (conditional or "Cnd" in tok.morph.get("Mood")) or tok.dep_ == "aux:tense":
+        return False
+    if tok.lemma_.lower() in grammar_words(inp.lang, "modal_verbs"):
+        return False
+    if tok.pos_ == "AUX" and tok.lemma_.lower() not in grammar_words(inp.lang, "tense_auxiliaries"):
+        return False
+    report = next((a for a in inp.attributions if a.get("main_clause") and a.get("content")
+                   and a["content"]["start"] <= char < a["content"]["end"]), None)
+    if report is None:
+        return False
+    cue, content = report["cue"], report["content"]
+    past = any(set(t.morph.get("Tense")) & {"Past", "Imp"} for t in doc if cue["start"] <= t.idx < cue["end"])
+    marks = grammar_words(inp.lang, "condition_marks")
+    return past and not any(t.lower_.rstrip("'’") in marks for t in doc
+                            if content["start"] <= t.idx < content["end"])
 
 
 def _adjunct(doc, char: int) -> bool:

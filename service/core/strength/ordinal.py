@@ -114,13 +114,36 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         """The expected class index, scaled to 0..1 (0: surely the lowest class)."""
         return self.cumulative_proba(X).mean(axis=1)
 
-    def score_and_level(self, X) -> tuple[np.ndarray, np.ndarray]:
+    def score_and_level(self, X, fixed=None) -> tuple[np.ndarray, np.ndarray]:
         """``(predict_score(X), the median class)`` from one pass over X. The class is the number of
         thresholds the latent score reaches: a score of 0.65 with thresholds [-1.19, 0.86] is
-        the second of three classes."""
+        the second of three classes. ``fixed``: per row, a class index the row must get, or -1
+        (``within``)."""
         check_is_fitted(self, "coef_")
-        above = self.cumulative_proba(X)
+        z = self.latent(X)
+        if fixed is not None:
+            z = self.within(z, np.asarray(fixed))
+        above = expit(z[:, None] - self.thresholds_[None, :])
         return above.mean(axis=1), self.classes_[np.count_nonzero(above >= 0.5, axis=1)]
+
+    def within(self, z: np.ndarray, codes: np.ndarray, margin: float = 1.0) -> np.ndarray:
+        """Latent scores moved inside the interval of class ``codes[i]`` (-1: left alone), so that
+        a class decided elsewhere keeps the score consistent with it. A score already inside
+        stays; one above (below) goes under the upper (over the lower) threshold, by at most
+        ``margin`` or half the interval, still increasing with the score it had: the order among
+        the moved ones is kept."""
+        theta = self.thresholds_
+        lo = np.where(codes > 0, theta[np.clip(codes - 1, 0, len(theta) - 1)], -np.inf)
+        hi = np.where((codes >= 0) & (codes < len(theta)), theta[np.clip(codes, 0, len(theta) - 1)], np.inf)
+        gap = np.where(np.isfinite(hi - lo), (hi - lo) / 2, margin)
+        step = np.minimum(margin, gap)
+        out = z.copy()
+        over = (codes >= 0) & (z >= hi)
+        under = (codes >= 0) & (z < lo)
+        # step / (1 + distance) shrinks as the distance grows: the farther out, the nearer the edge
+        out[over] = hi[over] - step[over] / (1 + np.minimum(z[over] - hi[over], 1e6))
+        out[under] = lo[under] + step[under] / (1 + np.minimum(lo[under] - z[under], 1e6))
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
