@@ -230,3 +230,23 @@ def test_save_load_roundtrip_and_tamper_refusal(tmp_path):
     with pytest.raises(ModelError, match="does not match"):
         load_model(out)
     assert not list(tmp_path.glob(".tmp-*"))
+
+
+@pytest.mark.parametrize("text, quote", [
+    ("Minister: 'We will not back down on fuel duty'", "'We will not back down on fuel duty'"),
+    ("Health secretary: 'We will not cut nurses' pay'", "'We will not cut nurses' pay'"),  # the last one closes
+    ("'We will win,' she said.", "'We will win,'"),
+    ("Syrie : l'armée dément la prise de la ville", None),  # an apostrophe after the colon's word
+    ("The '90s were good for the band.", None),
+])
+def test_a_straight_single_quote_opens_a_quote_at_the_start_or_after_a_colon(text, quote):
+    from service.core.cues import quote_spans
+
+    assert [text[a:b] for a, b in quote_spans(text)] == ([quote] if quote else [])
+
+
+def test_a_headline_colon_quote_is_attributed(classifier):
+    """BBC-style headlines with straight quotes: "Speaker: 'Quote'" reports the speaker's words."""
+    preds = classifier.predict(["Minister: 'We will not back down on fuel duty'",
+                                "Health secretary: 'We will not cut nurses' pay'"], "en")
+    assert [p.label for p in preds] == ["attributed", "attributed"]

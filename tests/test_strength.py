@@ -272,6 +272,16 @@ def test_sourcing_of_sourceless_attributions_and_bare_spans():
     ("Peru's president", "en", "identified"),                    # a possessor names whose role it is
     ("Nepal's tourism department", "en", "identified"),
     ("Peru's president, Dina Boluarte", "en", "named"),
+    # capitalised words that name nobody (not_a_name, _modifier, affiliation)
+    ("Minister", "en", "identified"),                              # a headline's bare title
+    ("a report released on Monday", "en", "anonymous"),           # a day is no person
+    ("A senior Treasury official", "en", "anonymous"),            # a body's name modifying the head
+    ("Goldman Sachs analysts", "en", "identified"),
+    ("analysts at Barclays", "en", "identified"),                  # a run after "at" is a body
+    ("un analyste chez Natixis", "fr", "anonymous"),
+    ("Theresa May", "en", "named"),
+    ("May", "en", "named"),                                        # the month is not listed
+    ("Smith and Jones", "en", "named"),                            # before a particle: no modifier
 ])
 def test_a_name_after_a_title_is_a_person(span, lang, expected):
     assert span_sourcing(span, lang) == expected

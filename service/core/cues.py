@@ -58,6 +58,9 @@ class Cue:
 _QUOTE_CHARS = re.compile('[«\u201c"\u201e\u2018]')
 # A single closing quote is an apostrophe not followed by a letter ("‘We will win’ she said").
 _SINGLE_CLOSE = re.compile(r"'(?![^\W\d_])")
+# A straight single quote opens a quote only at the start or right after a colon, before a
+# letter (headlines: "Minister: 'We will not back down'"); elsewhere it is an apostrophe.
+_STRAIGHT_OPEN = re.compile(r"(?:^|:\s*)'(?=[^\W\d_])")
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -78,6 +81,12 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             break
         spans.append((i, j + 1))
         m = _QUOTE_CHARS.search(text, j + 1)
+    straight = _STRAIGHT_OPEN.search(text)
+    if straight is not None and not any(s <= straight.end() < e for s, e in spans):
+        i = straight.end() - 1
+        closes = [c.start() for c in _SINGLE_CLOSE.finditer(text, i + 1)]
+        if closes:  # the last one: "nurses' pay'" holds an apostrophe of its own
+            spans = sorted(spans + [(i, closes[-1] + 1)])
     # A closing mark with no opener at the start: the end of a multi-sentence quote.
     if not spans:
         for mark in ("»", "\u201d"):

@@ -70,7 +70,8 @@ def span_sourcing(span: str, lang: str, doc=None, start: int = 0, unnamed: bool 
     if words.role(head, "vague_bare") and len(body) == 1 + (head != body[0]):
         return "vague"  # "les observateurs", "Persistent rumours"; "des observateurs internationaux": anonymous
     breaks = [bool(_BREAK.search(span, found[k][2], found[k + 1][1])) for k in range(len(found) - 1)]
-    runs = capitalised_runs(raw, toks, words, _opens_with_common_word(toks, words, doc, start), breaks)
+    token_of = (lambda k: token_at(doc, start + found[k][1])) if doc is not None else None
+    runs = capitalised_runs(raw, toks, words, _opens_with_common_word(toks, words, doc, start), breaks, token_of)
     if "person" in runs:
         return "named"
     return _by_determiner(det, head, plural, "organisation" in runs, words)
@@ -117,7 +118,7 @@ def _opens_with_common_word(toks: list[str], words: StrengthWords, doc, start: i
 
 
 def capitalised_runs(raw: list[str], toks: list[str], words: StrengthWords, skip_first: bool,
-                     breaks: list[bool]) -> list[str]:
+                     breaks: list[bool], token_of=None) -> list[str]:
     """The kind of each run of capitalised words: ``person`` or ``organisation``.
 
     A run after a determiner or a particle ("la Banque de France", "of England", "d'Orange"), an
@@ -139,8 +140,12 @@ def capitalised_runs(raw: list[str], toks: list[str], words: StrengthWords, skip
             before = []  # "Le président du Conseil italien, Giorgia Meloni": the name stands alone
         elif i > 1 and breaks[i - 2]:
             before = before[-1:]
-        if j + 2 < n and toks[j + 1] == "s" and not breaks[j]:
+        if not_a_name(run, words):
+            pass
+        elif j + 2 < n and toks[j + 1] == "s" and not breaks[j]:
             kinds.append("organisation")  # a possessor, not the source: "Nepal's tourism department", "Musk's lawyer"
+        elif _modifier(raw, toks, j, breaks, words, token_of) or (before and words.role(before[-1], "affiliation")):
+            kinds.append("organisation")  # "a senior Treasury official", "analysts at Barclays"
         elif _titled_name(run, before, words):
             kinds.append("person")
         elif _organisation(run, raw[i], before, words):
@@ -149,6 +154,29 @@ def capitalised_runs(raw: list[str], toks: list[str], words: StrengthWords, skip
             kinds.append("person")
         i = j + 1
     return kinds
+
+
+def not_a_name(run: list[str], words: StrengthWords) -> bool:
+    """A run of titles or of days and months names nobody: "Minister: 'We will not back down'"
+    (a role), "a report released on Monday"."""
+    return all(words.role(t, "title") for t in run) or all(words.role(t, "calendar") for t in run)
+
+
+def _modifier(raw: list[str], toks: list[str], j: int, breaks: list[bool], words: StrengthWords,
+              token_of=None) -> bool:
+    """A run right before a lowercase noun of the same phrase modifies it (English order): "a
+    senior Treasury official", "Goldman Sachs analysts"; not a name before a preposition
+    ("Minister Siddaramaiah on Thursday": the parse says so, ``token_of(k)`` giving word k's
+    token) nor before a particle ("Smith and Jones")."""
+    if j + 1 >= len(raw) or breaks[j]:
+        return False
+    nxt = raw[j + 1]
+    if not (nxt[:1].isalpha() and nxt[:1].islower()) or words.role(toks[j + 1], "particle"):
+        return False
+    tok = token_of(j) if token_of is not None else None
+    if tok is None:
+        return True
+    return tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and tok.head.pos_ == "NOUN"
 
 
 def _titled_name(run: list[str], before: list[str], words: StrengthWords) -> bool:
