@@ -67,8 +67,8 @@ def main_verb_after_an_inverted_incise_is_no_incise(verb, start: int, subj):
             return True
 
 
-@rule("source", example=("fr", "Son principal rival, Amadou Ba, a reconnu sa défaite dès lundi soir."),
-      expect={"source": "Son principal rival, Amadou Ba", "cue": "a reconnu", "content": "sa défaite dès lundi soir"})
+@rule("source", example=("en", "The company's founder, 'the Wizard', has denied the claims."),
+      expect={"source": "The company's founder, 'the Wizard'", "cue": "has denied", "content": "the claims"})
 def subject_then_aside_is_no_incise(verb, start: int, subj):
     """The subject, an aside set off by commas, then the verb ("The mayor, who was elected in 2020, has denied")."""
     doc = verb.doc
@@ -77,6 +77,22 @@ def subject_then_aside_is_no_incise(verb, start: int, subj):
         return True  # not "Ce n'est « pas le moment » de ..., a jugé X"
 
 
+@rule("source", example=("fr", "L'avocat du suspect, François Lemoine, conteste la version de la police."),
+      expect={"source": "L'avocat du suspect", "cue": "conteste",
+              "content": "la version de la police"})
+def apposition_then_verb_is_no_incise(verb, start: int, subj):
+    """Two noun phrases set off by commas, with no verb or quote among them, then the verb: a
+    subject and its apposition (the parse hung the verb on the noun), not content ("Grève
+    historique, affirme la CGT" has one comma: an incise)."""
+    doc = verb.doc
+    if doc[start - 1].text != ",":
+        return None
+    lead = doc[:start - 1]
+    if any(t.text == "," for t in lead) and not any(t.pos_ in ("VERB", "AUX") or t.is_quote for t in lead):
+        return True
+
+
 NOT_AN_INCISE = (aside_then_verb_is_no_incise, participle_after_an_aside_is_no_incise,
                  main_verb_after_an_incise_is_no_incise,
-                 main_verb_after_an_inverted_incise_is_no_incise, subject_then_aside_is_no_incise)
+                 main_verb_after_an_inverted_incise_is_no_incise, subject_then_aside_is_no_incise,
+                 apposition_then_verb_is_no_incise)
