@@ -267,6 +267,13 @@ def test_attribution_shapes(text, lang, expected):
     ("Un proche du dossier évoque « des tensions très fortes » entre le directeur et son conseil d'administration.",
      "fr", [("Un proche du dossier", "évoque",
              "« des tensions très fortes » entre le directeur et son conseil d'administration")]),
+    # "Pour" + a person's name, a body's acronym or a title with its article: the "Pour Le Figaro, ..."
+    ("Pour Marine Tondelier, la réforme est injuste.", "fr", [("Marine Tondelier", "Pour", "la réforme est injuste")]),
+    ("Pour Le Figaro, le gouvernement a perdu la main.", "fr",
+     [("Le Figaro", "Pour", "le gouvernement a perdu la main")]),
+    # a subject and its apposition before the verb: no incise
+    ("L'avocat du suspect, Me François-Xavier Lemoine, conteste la version de la police.", "fr",
+     [("L'avocat du suspect", "conteste", "la version de la police")]),
 ])
 def test_sources_cues_and_contents(text, lang, expected):
     got = [(a.source.text if a.source else None, a.cue.text, a.content.text if a.content else None)
@@ -287,6 +294,8 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("Rescuers found two survivors under the rubble.", "en"),  # "find" without a finder or a complement
     ("Pour la première fois, le club a perdu à domicile.", "fr"),  # "pour" without a speaker
     ("Pour Noël, les magasins ouvriront le dimanche.", "fr"),
+    ("Pour la France, ce sommet est crucial.", "fr"),  # a country the claim is about, not a speaker
+    ("Pour les enfants, la rentrée est décalée d'une semaine.", "fr"),
     ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting
     ("Aucun groupe n'a revendiqué l'attentat.", "fr"),
 ])

@@ -181,6 +181,9 @@ def _input(text: str, lang: str) -> StrengthInput:
     ("Le ministre annonce que la réforme entrerait en vigueur en janvier.", "fr", "possible"),
     ("Il a ajouté que la taxe, si elle était maintenue, coûterait des emplois.", "fr", "possible"),
     ("Le ministre a déclaré que la réforme pourrait être reportée.", "fr", "possible"),
+    # tentative findings are probable; a legal "enquête préliminaire" is no hedge
+    ("Le parquet a ouvert une enquête préliminaire pour favoritisme.", "fr", "stated"),
+    ("Selon des résultats préliminaires, la participation atteint 62 %.", "fr", "probable"),
     ("S'ils avaient réussi à contrôler cette route, ils auraient pu briser leur encerclement.", "fr", "possible"),
     ("Officials said the toll could rise.", "en", "possible"),
     ("The clinic's director acknowledged that patients had been infected.", "en", "emphatic"),

@@ -162,7 +162,7 @@ _EXTRA = {"fr": [(re.compile(r"(?:^|(?<=: ))(aux dires)(?= d(?:es|u) )", re.IGNO
 def extra_phrases(s: Sentence) -> list[Cue]:
     out = []
     for pattern, lemma, stance in _EXTRA.get(s.lang, ()):
-        accept = pour_a_titled_name if lemma == "pour" else hearsay_head_with_a_noun
+        accept = _pour_source if lemma == "pour" else hearsay_head_with_a_noun
         for m in pattern.finditer(s.text):
             start, end = m.span(1)
             if any(c.start <= start < c.end or start <= c.start < end for c in s.cues):
@@ -193,3 +193,24 @@ def pour_a_titled_name(np_):
     pos = [t.pos_ for t in np_ if t.pos_ not in ("DET", "ADJ") and t.text not in ("-", "'", "\u2019")]
     return pos and pos[0] == "NOUN" and pos[-1] == "PROPN" and set(pos) <= {"NOUN", "PROPN"} and \
         np_[0].pos_ == "DET" or None
+
+
+@rule("cues", example=("fr", "Pour la CGT, la réforme des retraites reste « injuste et brutale »."),
+      expect={"source": "la CGT", "cue": "Pour", "content": "la réforme des retraites reste « injuste et brutale »"})
+def pour_a_named_body_or_person(np_):
+    """"Pour" + a person's full name, or + an article and an acronym or a title with its capitalised
+    article, + a comma: a source phrase ("Pour Marine Tondelier, P", "Pour la CGT, P", "Pour Le
+    Figaro, P"; not "Pour Noël", "Pour la France", "Pour les enfants")."""
+    toks = [t for t in np_ if t.text not in ("-", "'", "\u2019")]
+    if len(toks) >= 2 and toks[-1].pos_ == "PROPN" and all(t.text[:1].isupper() and t.pos_ != "DET" for t in toks):
+        return True  # the tagger may read a first name as a noun ("Marine")
+    if len(toks) == 2 and toks[0].pos_ == "DET" and toks[1].pos_ == "PROPN" and (
+            toks[0].text[:1].isupper() or _ACRONYM.match(toks[1].text)):
+        return True
+
+
+def _pour_source(np_):
+    return pour_a_titled_name(np_) or pour_a_named_body_or_person(np_)
+
+
+_ACRONYM = re.compile(r"^[A-ZÀ-Ý]{2,8}$")
