@@ -271,6 +271,9 @@ def test_attribution_shapes(text, lang, expected):
     ("Pour Marine Tondelier, la réforme est injuste.", "fr", [("Marine Tondelier", "Pour", "la réforme est injuste")]),
     ("Pour Le Figaro, le gouvernement a perdu la main.", "fr",
      [("Le Figaro", "Pour", "le gouvernement a perdu la main")]),
+    # a headline's past participle says something about its noun: the accused is no speaker
+    ("Municipales : le maire de Rennes accusé de favoritisme dans un marché public", "fr",
+     [(None, "accusé", "de favoritisme dans un marché public")]),
     # a subject and its apposition before the verb: no incise
     ("L'avocat du suspect, Me François-Xavier Lemoine, conteste la version de la police.", "fr",
      [("L'avocat du suspect", "conteste", "la version de la police")]),

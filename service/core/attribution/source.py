@@ -168,6 +168,18 @@ def participle_agent_speaks(v: VerbCue, s: Speaker):
             return noun_phrase(v.text, agent, v.quotes, verb=verb) or NOTHING
 
 
+@rule("source", example=("fr", "Municipales : le maire de Rennes accusé de favoritisme dans un marché public"),
+      expect={"source": None, "cue": "accusé"})
+def past_participle_of_its_noun_has_no_speaker(v: VerbCue, s: Speaker):
+    """A past participle that modifies a noun, with no agent, says something about that noun,
+    which is not its speaker: a headline's "le maire accusé de favoritisme" (the accused). French
+    only: an English verb with no subject has no source anyway (next rule)."""
+    verb = v.verb
+    if s.tok is None and v.doc.lang_ == "fr" and tree.participle(verb) and not tree.present_participle(verb) and \
+            verb.dep_.split(":")[0] == "acl" and v.group_start == verb.i:
+        return NOTHING
+
+
 @rule("source", example=("en", "“Every legal vote will be counted,” the county recorder said in a video posted on X."),
       expect={"source": None, "cue": "posted", "content": "“Every legal vote will be counted,”"})
 def no_subject_no_source(v: VerbCue, s: Speaker):
@@ -220,7 +232,8 @@ SPEAKER_RULES = (passive_agent_speaks, clitics_are_no_subject, object_pronoun_af
                  misparsed_conjunct_shares_the_subject, conjunct_shares_the_subject,
                  auxiliary_read_as_the_verb_lends_its_subject, speaker_after_the_verb,
                  absolute_participle_subject, participle_speaks_for_its_noun, gerund_has_its_controller,
-                 participle_agent_speaks, no_subject_no_source, noun_phrase_before_the_verb,
+                 participle_agent_speaks, past_participle_of_its_noun_has_no_speaker, no_subject_no_source,
+                 noun_phrase_before_the_verb,
                  inverted_pronoun_subject, relative_after_an_incise, relative_subject_is_its_antecedent)
 
 
