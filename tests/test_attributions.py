@@ -274,6 +274,9 @@ def test_attribution_shapes(text, lang, expected):
     # a headline's past participle says something about its noun: the accused is no speaker
     ("Municipales : le maire de Rennes accusé de favoritisme dans un marché public", "fr",
      [(None, "accusé", "de favoritisme dans un marché public")]),
+    # a passive participle's agent is its speaker, never the last phrase of its content
+    ("Santé : le nouveau vaccin jugé efficace par la Haute Autorité de santé", "fr",
+     [("la Haute Autorité de santé", "jugé", "efficace")]),
     # a subject and its apposition before the verb: no incise
     ("L'avocat du suspect, Me François-Xavier Lemoine, conteste la version de la police.", "fr",
      [("L'avocat du suspect", "conteste", "la version de la police")]),

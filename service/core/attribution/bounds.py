@@ -195,6 +195,9 @@ def _last_phrase(v: VerbCue, found: Span) -> Span | None:
         rest = rest[:-1]
     if purpose_adjunct_stays_out(rest):
         return None
+    agent = tree.agent(v.verb) if tree.participle(v.verb) or v.verb.tag_ == "VBN" else None
+    if agent is not None and rest and agent.left_edge.i <= rest[0].i <= agent.right_edge.i:
+        return None  # "jugé efficace par la HAS": the agent is the speaker (agent_leaves_the_content)
     if rest and (rest[0].pos_ == "ADP" or rest[0].lower_ == "lors") and not any(
             t.pos_ in ("VERB", "AUX") and not tree.infinitive(t) or t.pos_ == "SCONJ"
             or t.text in (",", ";", ":", "(", "-", "\u2013", "\u2014") or t.is_quote for t in rest):
