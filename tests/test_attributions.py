@@ -277,6 +277,9 @@ def test_attribution_shapes(text, lang, expected):
     # a passive participle's agent is its speaker, never the last phrase of its content
     ("Santé : le nouveau vaccin jugé efficace par la Haute Autorité de santé", "fr",
      [("la Haute Autorité de santé", "jugé", "efficace")]),
+    # a rejection of a claim is a denial
+    ("The company rejected the allegations.", "en", [("The company", "rejected", "the allegations")]),
+    ("Le mouvement a rejeté ces accusations.", "fr", [("Le mouvement", "a rejeté", "ces accusations")]),
     # a subject and its apposition before the verb: no incise
     ("L'avocat du suspect, Me François-Xavier Lemoine, conteste la version de la police.", "fr",
      [("L'avocat du suspect", "conteste", "la version de la police")]),
@@ -301,6 +304,9 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("Pour la première fois, le club a perdu à domicile.", "fr"),  # "pour" without a speaker
     ("Pour Noël, les magasins ouvriront le dimanche.", "fr"),
     ("Pour la France, ce sommet est crucial.", "fr"),  # a country the claim is about, not a speaker
+    ("The Senate rejected the bill by 52 votes to 48.", "en"),  # a rejection of no claim: a vote
+    ("The club dismissed its manager after a run of defeats.", "en"),
+    ("La cour a rejeté le pourvoi du prévenu.", "fr"),
     ("Pour les enfants, la rentrée est décalée d'une semaine.", "fr"),
     ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting
     ("Aucun groupe n'a revendiqué l'attentat.", "fr"),

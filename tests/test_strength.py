@@ -181,6 +181,9 @@ def _input(text: str, lang: str) -> StrengthInput:
     ("Le ministre annonce que la réforme entrerait en vigueur en janvier.", "fr", "possible"),
     ("Il a ajouté que la taxe, si elle était maintenue, coûterait des emplois.", "fr", "possible"),
     ("Le ministre a déclaré que la réforme pourrait être reportée.", "fr", "possible"),
+    # a rejection denies a claim, not a bill (an_act_not_a_denial)
+    ("MPs rejected the amendment on Tuesday.", "en", "stated"),
+    ("The board rejected claims that the accounts had been falsified.", "en", "doubted"),
     # tentative findings are probable; a legal "enquête préliminaire" is no hedge
     ("Le parquet a ouvert une enquête préliminaire pour favoritisme.", "fr", "stated"),
     ("Selon des résultats préliminaires, la participation atteint 62 %.", "fr", "probable"),

@@ -68,7 +68,8 @@ def verb_in_an_unnamed_phrase(s: Sentence, cue: Cue):
 def may_report(v: VerbCue) -> bool:
     """Whether the verb may report a claim at all, judged by its lemma and complements."""
     return not first((requests_report_no_claim, recommendations_need_a_clause, threats_need_a_complement,
-                      findings_need_a_finder_or_a_complement, anonymity_wishes_report_nothing), v)
+                      findings_need_a_finder_or_a_complement, rejections_need_a_claim,
+                      anonymity_wishes_report_nothing), v)
 
 
 @rule("cues", example=("fr", "Le syndicat réclame le maintien des postes."), expect=None)
@@ -136,6 +137,29 @@ def findings_need_a_finder_or_a_complement(v: VerbCue):
     when an inquiry, a study or researchers find ("A study found a link"); "Police found the body",
     "The club has found a buyer" report nothing."""
     return v.lemma in words("finding_lemmas") and lacks_its_complement(v.verb, v.lemma) or None
+
+
+@rule("cues", example=("en", "The Senate rejected the bill by 52 votes to 48."), expect=None)
+def rejections_need_a_claim(v: VerbCue):
+    """"reject", "dismiss", "rejeter" deny a claim only when what they reject is one ("rejected
+    the allegations", "a rejeté ces accusations", a clause); a bill, an appeal or a manager
+    rejected or dismissed is an act, not a report."""
+    return v.lemma in words("rejection_lemmas") and rejects_no_claim(v.verb) or None
+
+
+def rejects_no_claim(verb) -> bool:
+    """Whether a rejection verb's object, or passive subject, is a noun other than a claim noun
+    (``claim_nouns``) with no clause or "as" judgement after the verb (also read by the strength
+    markers)."""
+    if _complement_after(verb, PREDICATE_DEPS):
+        return False
+    frame = words("frame_markers")  # "dismissed the fine as absurd": a judgement, reported
+    if any(c.lower_ in frame or any(g.lower_ in frame and g.dep_ in ("case", "mark") for g in c.children)
+           for c in verb.children if c.dep_ in ("prep", "obl", "obl:arg", "obl:mod", "advcl")):
+        return False
+    thing = next((c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass", "nsubj:pass")), None)
+    return thing is not None and thing.pos_ in ("NOUN", "PROPN") and \
+        thing.lemma_.lower() not in words("claim_nouns") and thing.lower_ not in words("claim_nouns")
 
 
 def reports(v: VerbCue, said: Said, source: Span | None) -> bool:

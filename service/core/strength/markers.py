@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from service.core.attribution.cue import rejects_no_claim
+from service.core.attribution.words import words
 from service.core.cues import SentenceCues, in_main_clause, starts_with_condition
 from service.core.lexicon import grammar_words
 from service.core.strength.words import strength_words
@@ -78,6 +80,8 @@ def find_markers(inp: StrengthInput) -> list[Marker]:
             level = words.cue_level(c.type, c.text, c.lemma)
         else:
             continue
+        if c.type == "reporting_verb" and an_act_not_a_denial(inp, c):
+            continue  # "The Senate rejected the bill": no report, no level of its own
         if c.type == "reporting_verb" and c.negated:
             if c.stance != "denial":
                 continue  # "n'a pas confirmé": a fact about not saying, no level of its own
@@ -94,6 +98,15 @@ def find_markers(inp: StrengthInput) -> list[Marker]:
             out.append(Marker(inp.text[m.start:m.end], m.start, m.end, "marker", m.entry.strength, scope(main, m.start)))
     out.sort(key=lambda m: (m.start, m.end))
     return out
+
+
+def an_act_not_a_denial(inp: StrengthInput, cue) -> bool:
+    """A rejection verb whose object is no claim (``rejects_no_claim``: "MPs rejected the
+    amendment", "La cour a rejeté le pourvoi") reports nothing: it lends no ``doubted``."""
+    if inp.doc is None or cue.lemma not in words("rejection_lemmas"):
+        return False
+    tok = token_at(inp.doc, cue.start)
+    return tok is not None and rejects_no_claim(tok)
 
 
 def future_in_the_past(inp: StrengthInput, char: int, conditional: bool = False) -> bool:
