@@ -181,6 +181,9 @@ def _input(text: str, lang: str) -> StrengthInput:
     ("Le ministre annonce que la réforme entrerait en vigueur en janvier.", "fr", "possible"),
     ("Il a ajouté que la taxe, si elle était maintenue, coûterait des emplois.", "fr", "possible"),
     ("Le ministre a déclaré que la réforme pourrait être reportée.", "fr", "possible"),
+    # "so-called" before a name only quotes it (naming_qualifier_quotes_a_name)
+    ("The so-called Magnificent Seven tech stocks lost a trillion dollars.", "en", "stated"),
+    ("Le soi-disant « plan B » du gouvernement tient en deux pages.", "fr", "stated"),
     # a rejection denies a claim, not a bill (an_act_not_a_denial)
     ("MPs rejected the amendment on Tuesday.", "en", "stated"),
     ("The board rejected claims that the accounts had been falsified.", "en", "doubted"),

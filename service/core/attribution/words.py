@@ -55,6 +55,7 @@ LISTS = {
     "complement_only_lemmas": "Verbs that report a claim only with a clause, an infinitive or a predicate (threats; \"is considering a sale\" reports nothing).",
     "finding_lemmas": "Verbs of finding: a report only with a complement or a finder (\"found the body\" is none).",
     "finder_nouns": "Subjects whose finding is a report (\"A study found a link\", \"the inquiry found\").",
+    "naming_qualifiers": "Qualifiers that doubt a claim unless a name or a quoted phrase follows (\"the so-called ceasefire\"; \"the so-called Magnificent Seven\").",
     "rejection_lemmas": "Verbs that deny a claim only when their object is one (\"rejected the allegations\"; \"rejected the bill\" is a vote).",
     "claim_nouns": "Objects that make a rejection a denial: claims, reports, accusations (\"a rejeté ces accusations\").",
     "addressee_lemmas": "Verbs whose object is the person addressed or judged, not the claim.",

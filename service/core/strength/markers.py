@@ -93,11 +93,24 @@ def find_markers(inp: StrengthInput) -> list[Marker]:
             out.append(Marker(c.text, c.start, c.end, c.type, level, scope(c.main_clause, c.start), c.negated))
             taken.add((c.start, c.end))
     for m in words.markers.find(inp.found.tokens):
+        if naming_qualifier_quotes_a_name(inp.text, m.start, m.end, inp.lang):
+            continue
         if (m.start, m.end) not in taken and not any(s <= m.start < e for s, e in taken):
             main = _main_at(inp.doc, m.start)
             out.append(Marker(inp.text[m.start:m.end], m.start, m.end, "marker", m.entry.strength, scope(main, m.start)))
     out.sort(key=lambda m: (m.start, m.end))
     return out
+
+
+def naming_qualifier_quotes_a_name(text: str, start: int, end: int, lang: str) -> bool:
+    """"so-called" / "soi-disant" before a capitalised name or a quoted phrase only quotes what
+    something is called ("the so-called Magnificent Seven", "le soi-disant « plan B »"): no
+    doubt of its own (guide rule 5); before a plain noun it disputes the claim ("the so-called
+    ceasefire collapsed": ``doubted``)."""
+    if text[start:end].lower() not in words("naming_qualifiers", lang=lang):
+        return False
+    rest = text[end:].lstrip()
+    return bool(rest) and (rest[0].isupper() or rest[0] in "«\"\u201c\u2018'")
 
 
 def an_act_not_a_denial(inp: StrengthInput, cue) -> bool:
