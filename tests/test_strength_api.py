@@ -101,12 +101,12 @@ def test_an_artifact_without_strength_models_loads_and_serves_as_before(tmp_path
 ])
 def test_the_report_sets_the_level(app, lang, sentences, level):
     """Guide rule 2 through /v1/score: distancing and denial reports are ``doubted`` (the ordinal
-    model alone said ``possible``), a past report's future is ``stated`` (it said ``possible``)."""
-    resp = app.test_client().post("/v1/score", json={"lang": lang, "sentences": sentences})
-    results = resp.get_json()["results"]
-    assert [r["strength"]["level"] for r in results] == [level] * len(sentences)
-    doubted = [r["strength"]["commitment"] for r in results]
-    assert max(doubted) < min(r["strength"]["commitment"] for r in app.test_client().post("/v1/score", json={
-        "lang": lang, "sentences": ["Le ministre a déclaré que l'usine fermerait." if lang == "fr"
-                                     else "The minister said the plant would close."]}).get_json()["results"]) \
-        or level == "stated"
+    model alone said ``possible``), below a neutral report's commitment; a past report's future
+    is ``stated`` (it said ``possible``)."""
+    neutral = {"fr": "Le ministre a déclaré que l'usine fermerait.", "en": "The minister said the plant would close."}
+    resp = app.test_client().post("/v1/score", json={"lang": lang, "sentences": sentences + [neutral[lang]]})
+    *results, said = [r["strength"] for r in resp.get_json()["results"]]
+    assert [r["level"] for r in results] == [level] * len(sentences)
+    assert said["level"] == "stated"
+    if level == "doubted":
+        assert max(r["commitment"] for r in results) < said["commitment"]
