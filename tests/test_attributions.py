@@ -307,6 +307,10 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("The Senate rejected the bill by 52 votes to 48.", "en"),  # a rejection of no claim: a vote
     ("The club dismissed its manager after a run of defeats.", "en"),
     ("La cour a rejeté le pourvoi du prévenu.", "fr"),
+    ("The suspect was denied bail.", "en"),  # "deny" withholding: a refusal, not a denial
+    ("Rain could deny England victory at Lord's.", "en"),
+    ("The patient showed no sign of infection.", "en"),  # "show" without a finder or a clause
+    ("Le joueur a montré de belles choses en seconde période.", "fr"),
     ("Pour les enfants, la rentrée est décalée d'une semaine.", "fr"),
     ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting
     ("Aucun groupe n'a revendiqué l'attentat.", "fr"),

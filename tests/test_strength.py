@@ -184,8 +184,11 @@ def _input(text: str, lang: str) -> StrengthInput:
     # "so-called" before a name only quotes it (naming_qualifier_quotes_a_name)
     ("The so-called Magnificent Seven tech stocks lost a trillion dollars.", "en", "stated"),
     ("Le soi-disant « plan B » du gouvernement tient en deux pages.", "fr", "stated"),
-    # a rejection denies a claim, not a bill (an_act_not_a_denial)
+    # a rejection denies a claim, not a bill; a finding needs a finder (reports_nothing)
     ("MPs rejected the amendment on Tuesday.", "en", "stated"),
+    ("The suspect was denied bail.", "en", "stated"),
+    ("The company denied any wrongdoing.", "en", "doubted"),
+    ("The patient showed no sign of infection.", "en", "stated"),
     ("The board rejected claims that the accounts had been falsified.", "en", "doubted"),
     # tentative findings are probable; a legal "enquête préliminaire" is no hedge
     ("Le parquet a ouvert une enquête préliminaire pour favoritisme.", "fr", "stated"),

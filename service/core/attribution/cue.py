@@ -112,9 +112,11 @@ def lacks_its_complement(verb, lemma: str) -> bool:
         return False  # a clause after the verb, or before it in a tail report ("P, the team found")
     if lemma in words("complement_only_lemmas"):
         return True
-    if lemma in words("finding_lemmas"):
+    if lemma in words("finding_lemmas", "showing_lemmas"):
         subject = next((c for c in verb.children if c.dep_ in tree.SUBJECT_DEPS), None)
-        return subject is None or subject.lemma_.lower() not in words("finder_nouns")
+        if subject is None:  # "Les chiffres, a précisé le ministère, montrent": the parse lost it
+            return lemma in words("finding_lemmas")
+        return subject.lemma_.lower() not in words("finder_nouns")
     return False
 
 
@@ -135,23 +137,32 @@ def threats_need_a_complement(v: VerbCue):
 def findings_need_a_finder_or_a_complement(v: VerbCue):
     """"find" reports a finding with a clause or a predicate ("found that", "found him guilty", "P, the team found") or
     when an inquiry, a study or researchers find ("A study found a link"); "Police found the body",
-    "The club has found a buyer" report nothing."""
-    return v.lemma in words("finding_lemmas") and lacks_its_complement(v.verb, v.lemma) or None
+    "The club has found a buyer" report nothing. "show" / "montrer" likewise, except that a
+    subject the parse lost counts as a finder ("The patient showed no sign of infection" reports
+    nothing; "The video shows soldiers firing" does)."""
+    return v.lemma in words("finding_lemmas", "showing_lemmas") and lacks_its_complement(v.verb, v.lemma) or None
 
 
 @rule("cues", example=("en", "The Senate rejected the bill by 52 votes to 48."), expect=None)
 def rejections_need_a_claim(v: VerbCue):
     """"reject", "dismiss", "rejeter" deny a claim only when what they reject is one ("rejected
     the allegations", "a rejeté ces accusations", a clause); a bill, an appeal or a manager
-    rejected or dismissed is an act, not a report."""
-    return v.lemma in words("rejection_lemmas") and rejects_no_claim(v.verb) or None
+    rejected or dismissed is an act, not a report. "deny" is one too when it withholds ("was
+    denied bail", "could deny England victory", "denied the appeal")."""
+    return rejects_no_claim(v.verb, v.lemma) or None
 
 
-def rejects_no_claim(verb) -> bool:
-    """Whether a rejection verb's object, or passive subject, is a noun other than a claim noun
-    (``claim_nouns``) with no clause or "as" judgement after the verb (also read by the strength
-    markers)."""
-    if _complement_after(verb, PREDICATE_DEPS):
+def rejects_no_claim(verb, lemma: str) -> bool:
+    """Whether a rejection verb (``rejection_lemmas``) has an object, or passive subject, that is
+    a noun other than a claim noun (``claim_nouns``) and no clause or "as" judgement after it, or
+    a withholding verb (``withholding_lemmas``) has someone it withholds from or a thing it
+    withholds (``withheld_nouns``). Also read by the strength markers and sourcing."""
+    if lemma in words("withholding_lemmas"):
+        deps = {c.dep_ for c in verb.children}
+        thing = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        return bool(deps & {"dative", "iobj"}) or (thing is not None and (
+            bool(deps & {"nsubjpass", "nsubj:pass"}) or thing.lemma_.lower() in words("withheld_nouns")))
+    if lemma not in words("rejection_lemmas") or _complement_after(verb, PREDICATE_DEPS):
         return False
     frame = words("frame_markers")  # "dismissed the fine as absurd": a judgement, reported
     if any(c.lower_ in frame or any(g.lower_ in frame and g.dep_ in ("case", "mark") for g in c.children)

@@ -190,7 +190,7 @@ def _not_a_report(root, kind: str, lang: str, children: list | None = None) -> b
         return True
     if lacks_its_complement(root, root.lemma_.lower()):
         return True  # "Le gouvernement considère plusieurs pistes", "Police found the body": no report
-    if root.lemma_.lower() in words("rejection_lemmas") and rejects_no_claim(root):
+    if rejects_no_claim(root, root.lemma_.lower()):
         return True  # "The Senate rejected the bill": a vote, not a denial
     modals = grammar_words(lang, "modal_verbs")
     if any(c.dep_.startswith("aux") and (c.tag_ == "MD" or c.lemma_.lower() in modals) for c in children):

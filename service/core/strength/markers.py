@@ -10,8 +10,9 @@ adjuncts are kept apart because the parse finds them reliably, unlike some other
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from service.core.attribution.cue import rejects_no_claim
+from service.core.attribution.cue import lacks_its_complement, rejects_no_claim
 from service.core.attribution.words import words
 from service.core.cues import SentenceCues, in_main_clause, starts_with_condition
 from service.core.lexicon import grammar_words
@@ -80,7 +81,7 @@ def find_markers(inp: StrengthInput) -> list[Marker]:
             level = words.cue_level(c.type, c.text, c.lemma)
         else:
             continue
-        if c.type == "reporting_verb" and an_act_not_a_denial(inp, c):
+        if c.type == "reporting_verb" and reports_nothing(inp, c):
             continue  # "The Senate rejected the bill": no report, no level of its own
         if c.type == "reporting_verb" and c.negated:
             if c.stance != "denial":
@@ -113,13 +114,21 @@ def naming_qualifier_quotes_a_name(text: str, start: int, end: int, lang: str) -
     return bool(rest) and (rest[0].isupper() or rest[0] in "«\"\u201c\u2018'")
 
 
-def an_act_not_a_denial(inp: StrengthInput, cue) -> bool:
-    """A rejection verb whose object is no claim (``rejects_no_claim``: "MPs rejected the
-    amendment", "La cour a rejeté le pourvoi") reports nothing: it lends no ``doubted``."""
-    if inp.doc is None or cue.lemma not in words("rejection_lemmas"):
+def reports_nothing(inp: StrengthInput, cue) -> bool:
+    """A reporting verb that the attribution rules say reports nothing by its complements lends
+    no level: a rejection of no claim ("MPs rejected the amendment", "was denied bail":
+    ``rejects_no_claim``), a finding with no finder or complement ("The patient showed no sign
+    of infection", "is considering a sale": ``lacks_its_complement``)."""
+    if inp.doc is None or cue.lemma not in _complement_lemmas():
         return False
     tok = token_at(inp.doc, cue.start)
-    return tok is not None and rejects_no_claim(tok)
+    return tok is not None and (rejects_no_claim(tok, cue.lemma) or lacks_its_complement(tok, cue.lemma))
+
+
+@lru_cache(maxsize=1)
+def _complement_lemmas() -> frozenset:
+    """The verbs whose complements decide whether they report (read once)."""
+    return words("rejection_lemmas", "withholding_lemmas", "finding_lemmas", "showing_lemmas", "complement_only_lemmas")
 
 
 def future_in_the_past(inp: StrengthInput, char: int, conditional: bool = False) -> bool:
