@@ -277,6 +277,8 @@ def test_attribution_shapes(text, lang, expected):
     # a passive participle's agent is its speaker, never the last phrase of its content
     ("Santé : le nouveau vaccin jugé efficace par la Haute Autorité de santé", "fr",
      [("la Haute Autorité de santé", "jugé", "efficace")]),
+    # an acronym spelled like a relative pronoun is a source
+    ("The WHO said the outbreak had peaked.", "en", [("The WHO", "said", "the outbreak had peaked")]),
     # a rejection of a claim is a denial
     ("The company rejected the allegations.", "en", [("The company", "rejected", "the allegations")]),
     ("Le mouvement a rejeté ces accusations.", "fr", [("Le mouvement", "a rejeté", "ces accusations")]),
@@ -310,6 +312,8 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("The suspect was denied bail.", "en"),  # "deny" withholding: a refusal, not a denial
     ("Rain could deny England victory at Lord's.", "en"),
     ("The patient showed no sign of infection.", "en"),  # "show" without a finder or a clause
+    ("It is false to say that the firm was close to collapse.", "en"),  # the author judges: no report
+    ("Il serait faux de dire que la ville est en faillite.", "fr"),
     ("Le joueur a montré de belles choses en seconde période.", "fr"),
     ("Pour les enfants, la rentrée est décalée d'une semaine.", "fr"),
     ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting

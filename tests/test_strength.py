@@ -184,6 +184,9 @@ def _input(text: str, lang: str) -> StrengthInput:
     # "so-called" before a name only quotes it (naming_qualifier_quotes_a_name)
     ("The so-called Magnificent Seven tech stocks lost a trillion dollars.", "en", "stated"),
     ("Le soi-disant « plan B » du gouvernement tient en deux pages.", "fr", "stated"),
+    # "it is false to say that" presents the claim as false (guide rule 3)
+    ("It is false to say that the firm was close to collapse.", "en", "doubted"),
+    ("Il serait faux de dire que la ville est en faillite.", "fr", "doubted"),
     # a rejection denies a claim, not a bill; a finding needs a finder (reports_nothing)
     ("MPs rejected the amendment on Tuesday.", "en", "stated"),
     ("The suspect was denied bail.", "en", "stated"),
@@ -294,6 +297,7 @@ def test_sourcing_of_sourceless_attributions_and_bare_spans():
     ("Theresa May", "en", "named"),
     ("May", "en", "named"),                                        # the month is not listed
     ("Smith and Jones", "en", "named"),                            # before a particle: no modifier
+    ("It", "en", "identified"),                                    # "It said": the body named before
 ])
 def test_a_name_after_a_title_is_a_person(span, lang, expected):
     assert span_sourcing(span, lang) == expected
@@ -439,3 +443,20 @@ def test_a_marked_level_is_the_guides():
               _input("L'incendie pourrait être criminel.", "fr")]
     assert list(marked_levels(np.asarray(LEVELS), inputs)) == [LEVELS.index("doubted"), -1, LEVELS.index("possible")]
     assert list(marked_levels(np.asarray(["stated", "possible"]), inputs)) == [-1, -1, 1]  # a class the model lacks: left alone
+
+
+@pytest.mark.parametrize("text, lang, served", [
+    ("For now, the offer remains on the table.", "en", "none"),    # no noun after "For": no source
+    ("For once, the two camps agree on the figures.", "en", "none"),
+    ("For the unions, the reform is unfair.", "en", "anonymous"),  # a noun: a source
+])
+def test_a_fronted_phrase_without_a_noun_names_no_source(text, lang, served):
+    from service.core.strength.features import candidate_sources
+
+    assert candidate_sources(_input(text, lang))[0] == served
+
+
+def test_a_headline_speaker_before_a_colon_gives_the_sourcing(app):
+    resp = app.test_client().post("/v1/score", json={"lang": "en", "sentences": [
+        "Chancellor: 'We will not raise income tax'", "Theresa May: 'Nothing has changed'"]})
+    assert [r["strength"]["sourcing"] for r in resp.get_json()["results"]] == ["identified", "named"]

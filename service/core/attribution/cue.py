@@ -69,7 +69,19 @@ def may_report(v: VerbCue) -> bool:
     """Whether the verb may report a claim at all, judged by its lemma and complements."""
     return not first((requests_report_no_claim, recommendations_need_a_clause, threats_need_a_complement,
                       findings_need_a_finder_or_a_complement, rejections_need_a_claim,
-                      anonymity_wishes_report_nothing), v)
+                      anonymity_wishes_report_nothing, impersonal_infinitives_report_nothing), v)
+
+
+@rule("cues", example=("en", "It is false to say that the firm was close to collapse."), expect=None)
+def impersonal_infinitives_report_nothing(v: VerbCue):
+    """An infinitive of saying after an impersonal "it is / il est + adjective" ("It is false to
+    say that", "Il serait faux de dire que", "It would be wrong to suggest that") is the author's
+    own judgement of the claim, nobody's report (its level comes from the strength markers)."""
+    verb, head = v.verb, v.verb.head
+    judged = head.pos_ == "ADJ" or any(c.dep_ == "acomp" and c.pos_ == "ADJ" for c in head.children)
+    if tree.infinitive(verb) and head.i != verb.i and judged:  # not "Il a tenu à dire que"
+        subj = tree.subject(head)
+        return subj is not None and subj.lower_ in words("impersonal_subjects") or None
 
 
 @rule("cues", example=("fr", "Le syndicat réclame le maintien des postes."), expect=None)

@@ -43,6 +43,9 @@ def participle(tok) -> bool:
 
 
 def relative(tok) -> bool:
+    """A relative pronoun; not an acronym spelled like one ("The WHO said")."""
+    if len(tok.text) > 1 and tok.text.isupper():
+        return False
     return tok.lower_ in words("relative_pronouns") or "Rel" in tok.morph.get("PronType")
 
 

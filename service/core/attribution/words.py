@@ -57,6 +57,7 @@ LISTS = {
     "showing_lemmas": "Verbs of showing: a report unless their subject is no finder (\"The patient showed no sign\" is none; \"The video shows\").",
     "finder_nouns": "Subjects whose finding is a report (\"A study found a link\", \"the inquiry found\").",
     "naming_qualifiers": "Qualifiers that doubt a claim unless a name or a quoted phrase follows (\"the so-called ceasefire\"; \"the so-called Magnificent Seven\").",
+    "impersonal_subjects": "Impersonal subjects of \"it is false to say\" / \"il est faux de dire\": the author judges, nobody reports.",
     "rejection_lemmas": "Verbs that deny a claim only when their object is one (\"rejected the allegations\"; \"rejected the bill\" is a vote).",
     "withholding_lemmas": "Verbs that deny a claim unless they withhold something from someone (\"was denied bail\", \"denied the appeal\").",
     "withheld_nouns": "Objects that make \"deny\" a refusal, not a denial (\"denied the appeal\", \"denied bail\").",

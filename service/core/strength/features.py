@@ -113,7 +113,7 @@ def _candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
         if len(tokens) > k and words.role(tuple(t for t, _, _ in tokens[:k]), "framing"):
             comma = inp.found.norm.find(",", tokens[k][1])
             hedge = any(c.type == "hedge" and c.start < comma for c in inp.found.cues)  # "Selon toute vraisemblance,"
-            if 0 < comma - tokens[k][1] <= 80 and not hedge:
+            if 0 < comma - tokens[k][1] <= 80 and not hedge and _names_someone(inp.doc, tokens[k][1], comma):
                 front = span_sourcing(inp.text[tokens[k][1]:comma], inp.lang, inp.doc, tokens[k][1])
             break
     subject, agentless = "none", False
@@ -135,6 +135,13 @@ def _candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
             first, last = left.idx, right.idx + len(right)
             subject = span_sourcing(inp.text[first:last], inp.lang, inp.doc, first)
     return front, subject, agentless
+
+
+def _names_someone(doc, start: int, end: int) -> bool:
+    """A fronted "For X," / "Pour X," names a source only if X holds a noun or a pronoun ("For
+    now, the offer remains on the table" has none); without a parse, assume it does."""
+    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+    return span is None or any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in span)
 
 
 def _root(doc):

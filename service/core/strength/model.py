@@ -159,10 +159,12 @@ def reported_source_of_a_claim(source: str, label: str, main: list[tuple[dict, s
 def according_to_names_the_source(main: list[tuple[dict, str]]) -> str | None:
     """Of ``main`` (``main_attributions``), the class of a lone "selon X / according to X"
     phrase, which names the claim's source outright (guide rule 3): "The club has found its next manager, according to a board
-    member" is ``anonymous`` whatever the n-grams of "The club" suggest; None otherwise (or when
+    member" is ``anonymous`` whatever the n-grams of "The club" suggest; so does a headline's
+    speaker before a colon ("Chancellor: '...'": a role, ``identified``); None otherwise (or when
     the rules found no source in the phrase: "according to reports")."""
-    if len(main) == 1 and main[0][0].get("type") == "according_to" and main[0][0].get("source"):
-        return main[0][1]
+    if len(main) == 1 and main[0][0].get("source") and (
+            main[0][0].get("type") == "according_to" or (main[0][0].get("cue") or {}).get("text") == ":"):
+        return main[0][1]  # also a headline's "Chancellor: 'We will not raise income tax'"
     return None
 
 

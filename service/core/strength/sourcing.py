@@ -60,6 +60,8 @@ def span_sourcing(span: str, lang: str, doc=None, start: int = 0, unnamed: bool 
         return "vague"
     if len(toks) == 1 and words.role(toks[0], "person_pronoun") and not unnamed:
         return "named"  # "she said", "a-t-elle dit"
+    if len(toks) == 1 and words.role(toks[0], "body_pronoun") and not unnamed:
+        return "identified"  # "It said costs had doubled": the body named before it
     if len(toks) == 1 and words.role(toks[0], "vague_impersonal"):
         return "vague"  # "il se dit que"
     det = toks[0] if any(words.role(toks[0], r) for r in DETERMINERS) else ""
