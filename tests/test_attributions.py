@@ -440,3 +440,23 @@ def test_a_tail_finding_reports_and_cannot_negates():
     assert _attributions("Police found the body of a woman on Sunday.", "en") == []  # still no report
     atts = _attributions("The authors caution that the study cannot prove cause and effect.", "en")
     assert [a.cue.text for a in atts] == ["caution"]
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Le gouvernement ne reculera pas, a-t-il affirmé.", "il"),        # an unquoted tail incise
+    ("Le joueur restera au club, a assuré son agent.", "son agent"),
+    ("Les négociations ont repris lundi, a-t-elle précisé.", "elle"),  # not the euphonic "-t"
+    ("Le projet est abandonné, affirme la CGT.", "la CGT"),           # an inverted subject parsed as an object
+    ("Le bilan devrait s'alourdir, selon les secours.", "les secours"),  # a modal's infinitive is in the main clause
+])
+def test_a_report_after_its_content_frames_the_sentence(text, source):
+    """A tail report ("P, a assuré X", "P, selon X") speaks for the whole sentence: its
+    attribution is a main-clause one (the parse hangs the verb on the content's root as an
+    ``advcl``, or the "selon" on an ``xcomp`` infinitive), like a quoted "« P », a-t-il dit"."""
+    [a] = _attributions(text, "fr")
+    assert (a.source.text, a.main_clause) == (source, True)
+
+
+def test_a_subordinate_report_stays_subordinate():
+    [a] = _attributions("Le maire, qui a assuré que tout irait bien, a démissionné.", "fr")
+    assert a.main_clause is False

@@ -163,12 +163,46 @@ def _parse_main(doc) -> list[bool]:
         for _ in range(50):
             if tree.deps[head] == "ROOT" or tree.heads[head] == head:
                 break
-            if tree.deps[head].split(":")[0] not in ("conj", "parataxis", "dep", "appos"):
+            if tree.deps[head].split(":")[0] not in ("conj", "parataxis", "dep", "appos") and \
+                    not tail_incise(cols, tree, head):
                 main = False
                 break
             head = tree.clause_head(tree.heads[head])
         out.append(main)
     return out
+
+
+def tail_phrase(text: str, start: int) -> bool:
+    """A source phrase after the sentence's last comma ("P, selon les secours.", "P, according
+    to officials."): it speaks for the whole sentence, whatever clause the parse hangs it on."""
+    before = text[:start].rstrip()
+    return before.endswith(",") and "," not in text[start:] and not any(q in text[start:] for q in "«\u201c\"")
+
+
+def front_phrase(text: str, start: int) -> bool:
+    """A source phrase that opens the sentence (or follows a headline's topic and colon) and ends
+    at a comma ("À en croire le club, P", "Selon l'Insee, P"): it frames the whole sentence."""
+    before = text[:start].rstrip()
+    return (before == "" or before.endswith(":")) and "," in text[start:start + 80]
+
+
+def tail_incise(cols, tree: _Tree, verb: int) -> bool:
+    """A reporting clause after its content, with its subject after the verb, hung on the
+    content's root: "Le joueur restera au club, a assuré son agent" (the parse: an ``advcl``)
+    frames the whole sentence, so it is main, like the quoted "« … », a-t-il affirmé"."""
+    root = tree.heads[verb]
+    if tree.deps[root] != "ROOT" or root > verb or tree.deps[verb].split(":")[0] not in ("advcl", "ccomp", "acl"):
+        return False
+    group = [j for j in range(len(tree.heads)) if tree.heads[j] == verb and j < verb
+             and tree.deps[j].split(":")[0] in ("aux", "cop")]
+    first = min(group + [verb])
+    if first == 0 or cols.lower[first - 1] != "," or "Fin" not in cols.morph(first, "VerbForm"):
+        return False
+    # the subject after the verb (the parse may call it an object: "…, affirme la CGT"), or an
+    # inverted clitic ("a-t-il affirmé")
+    return any(tree.heads[j] == verb and (tree.deps[j].startswith("nsubj") or tree.deps[j] in ("obj", "dobj"))
+               and j > verb for j in range(verb + 1, len(tree.heads))) or \
+        any(tree.heads[j] == verb and cols.lower[j].startswith("-") for j in range(first, verb))
 
 
 def _is_noun_use(doc, start: int) -> bool:
@@ -226,6 +260,8 @@ def _analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
     cues: list[Cue] = []
 
     def main_of(m_first: int, char_start: int, phrase: bool = False) -> bool:
+        if phrase and (tail_phrase(norm, char_start) or front_phrase(norm, char_start)):
+            return True  # "Le bilan devrait s'alourdir, selon les secours": it frames the sentence
         if doc is not None:
             tok = token_at(doc, char_start)
             if tok is not None:

@@ -201,7 +201,9 @@ def noun_phrase_before_the_verb(v: VerbCue, s: Speaker):
 def inverted_pronoun_subject(v: VerbCue, s: Speaker):
     """An inverted pronoun ("a-t-il dit") is the speaker without its hyphen."""
     subj = s.tok
-    if subj is not None and subj.text.startswith("-") and subj.pos_ == "PRON":
+    if subj is not None and subj.lower_ == "-t" and subj.i + 1 < len(v.doc) and v.doc[subj.i + 1].text.startswith("-"):
+        subj = v.doc[subj.i + 1]  # "a-t-elle précisé": the parse may take the euphonic "-t" for the subject
+    if subj is not None and subj.text.startswith("-") and (subj.pos_ == "PRON" or subj.i > 0 and v.doc[subj.i - 1].lower_ == "-t"):
         return span(v.text, subj.idx + 1, subj.idx + len(subj)) or NOTHING
 
 
