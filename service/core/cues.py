@@ -153,6 +153,7 @@ def _parse_main(doc) -> list[bool]:
     """
     cols = columns(doc)
     tree = _Tree(cols)
+    incise: dict[int, bool] = {}  # verb -> tail_incise, each verb judged once
     out = []
     for i, pos in enumerate(cols.pos):
         if pos in ("VERB", "AUX") and i > 0 and cols.lower[i - 1] == "en" and "Part" in cols.morph(i, "VerbForm"):
@@ -164,7 +165,7 @@ def _parse_main(doc) -> list[bool]:
             if tree.deps[head] == "ROOT" or tree.heads[head] == head:
                 break
             if tree.deps[head].split(":")[0] not in ("conj", "parataxis", "dep", "appos") and \
-                    not tail_incise(cols, tree, head):
+                    not (incise[head] if head in incise else incise.setdefault(head, tail_incise(cols, tree, head))):
                 main = False
                 break
             head = tree.clause_head(tree.heads[head])
@@ -174,16 +175,22 @@ def _parse_main(doc) -> list[bool]:
 
 def tail_phrase(text: str, start: int) -> bool:
     """A source phrase after the sentence's last comma ("P, selon les secours.", "P, according
-    to officials."): it speaks for the whole sentence, whatever clause the parse hangs it on."""
-    before = text[:start].rstrip()
-    return before.endswith(",") and "," not in text[start:] and not any(q in text[start:] for q in "«\u201c\"")
+    to officials."): it speaks for the whole sentence, whatever clause the parse hangs it on.
+    (Looks at a few characters before it and scans after it once: no copies of a long text.)"""
+    before = text[max(0, start - 8):start].rstrip()
+    return before.endswith(",") and all(text.find(c, start) == -1 for c in ",«\u201c\"")
 
 
 def front_phrase(text: str, start: int) -> bool:
     """A source phrase that opens the sentence (or follows a headline's topic and colon) and ends
     at a comma ("À en croire le club, P", "Selon l'Insee, P"): it frames the whole sentence."""
+    if start > 80:
+        return False
     before = text[:start].rstrip()
     return (before == "" or before.endswith(":")) and "," in text[start:start + 80]
+
+
+_GROUP_DEPS = ("aux", "cop", "expl", "nsubj", "flat", "advmod")  # "a-t-il également affirmé"
 
 
 def tail_incise(cols, tree: _Tree, verb: int) -> bool:
@@ -193,16 +200,17 @@ def tail_incise(cols, tree: _Tree, verb: int) -> bool:
     root = tree.heads[verb]
     if tree.deps[root] != "ROOT" or root > verb or tree.deps[verb].split(":")[0] not in ("advcl", "ccomp", "acl"):
         return False
-    group = [j for j in range(len(tree.heads)) if tree.heads[j] == verb and j < verb
-             and tree.deps[j].split(":")[0] in ("aux", "cop")]
-    first = min(group + [verb])
+    first = verb  # the verb group's first word: its auxiliaries just before it
+    while first > max(0, verb - 6) and verb - 6 <= tree.heads[first - 1] <= verb and \
+            tree.deps[first - 1].split(":")[0] in _GROUP_DEPS:
+        first -= 1  # a word of the group, at most six, hangs on the verb or on another of them ("-t-elle")
     if first == 0 or cols.lower[first - 1] != "," or "Fin" not in cols.morph(first, "VerbForm"):
         return False
     # the subject after the verb (the parse may call it an object: "…, affirme la CGT"), or an
-    # inverted clitic ("a-t-il affirmé")
+    # inverted clitic ("a-t-il affirmé"); a subject follows within a few words of the verb
+    after = range(verb + 1, min(verb + 8, len(tree.heads)))
     return any(tree.heads[j] == verb and (tree.deps[j].startswith("nsubj") or tree.deps[j] in ("obj", "dobj"))
-               and j > verb for j in range(verb + 1, len(tree.heads))) or \
-        any(tree.heads[j] == verb and cols.lower[j].startswith("-") for j in range(first, verb))
+               for j in after) or any(cols.lower[j].startswith("-") for j in range(first, verb))
 
 
 def _is_noun_use(doc, start: int) -> bool:
