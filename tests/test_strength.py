@@ -197,6 +197,7 @@ def _input(text: str, lang: str) -> StrengthInput:
     ("Le parquet a ouvert une enquête préliminaire pour favoritisme.", "fr", "stated"),
     ("Selon des résultats préliminaires, la participation atteint 62 %.", "fr", "probable"),
     ("S'ils avaient réussi à contrôler cette route, ils auraient pu briser leur encerclement.", "fr", "possible"),
+    ("Si la digue avait cédé, des milliers d'habitants auraient été inondés.", "fr", "possible"),  # parse: "sub"
     ("Officials said the toll could rise.", "en", "possible"),
     ("The clinic's director acknowledged that patients had been infected.", "en", "emphatic"),
     ("The so-called ceasefire collapsed on Monday.", "en", "doubted"),
@@ -298,6 +299,8 @@ def test_sourcing_of_sourceless_attributions_and_bare_spans():
     ("May", "en", "named"),                                        # the month is not listed
     ("Smith and Jones", "en", "named"),                            # before a particle: no modifier
     ("It", "en", "identified"),                                    # "It said": the body named before
+    ("Le maire de Nantes", "fr", "identified"),                    # a title's complement is no name
+    ("le ministre du Budget", "fr", "identified"),
 ])
 def test_a_name_after_a_title_is_a_person(span, lang, expected):
     assert span_sourcing(span, lang) == expected

@@ -191,9 +191,10 @@ def rule_level(markers: list[Marker], inp: StrengthInput) -> str:
     rank = verb.rank if verb is not None else STATED
     if lowering:
         rank = min(rank, min(lowering))
-    if starts_with_condition(inp.text) and any(m.scope == "main" and m.kind in ("hedge", "conditional")
-                                                for m in markers):
-        rank = min(rank, LEVELS.index("possible"))
+    if starts_with_condition(inp.text):
+        comma = inp.text.find(",")  # the consequence after the condition: main, whatever the parse says
+        if any(m.kind in ("hedge", "conditional") and (m.scope == "main" or 0 < comma < m.start) for m in markers):
+            rank = min(rank, LEVELS.index("possible"))
     if rank == STATED and verb is None and any(m.scope == "main" and m.rank > STATED for m in markers):
         rank = LEVELS.index("emphatic")
     return LEVELS[rank]

@@ -185,6 +185,8 @@ def _titled_name(run: list[str], before: list[str], words: StrengthWords) -> boo
     """A name after a title: "Councillor Pauline Searle", "board chair Sylvia King" (the title
     just before the run wins over an organisation word before it), "Cook County State's Attorney
     Eric Sutton" (a title inside the run, followed by one to three words of a name)."""
+    if before and words.role(before[-1], "particle"):
+        return False  # the title's complement, a place or a body: "le maire de Nantes", "ministre du Budget"
     if any(words.role(t, "title") for t in before):  # "la conseillère régionale Amélie Tran"
         return True
     titles = [k for k, t in enumerate(run[:-1]) if words.role(t, "title")]
