@@ -250,3 +250,16 @@ def test_a_headline_colon_quote_is_attributed(classifier):
     preds = classifier.predict(["Minister: 'We will not back down on fuel duty'",
                                 "Health secretary: 'We will not cut nurses' pay'"], "en")
     assert [p.label for p in preds] == ["attributed", "attributed"]
+
+
+@pytest.mark.parametrize("text, hedged", [
+    ("Le trafic a repris normalement après l'interruption.", False),  # how, not how likely
+    ("Les cours se déroulent normalement.", False),
+    ("Le match devrait normalement reprendre à 21 heures.", True),     # after a modal: a hedge
+    ("Normalement, le match reprendra à 21 heures.", True),
+])
+def test_a_manner_adverb_is_no_hedge(text, hedged):
+    from service.core.nlp import parse
+
+    cues = analyze_cues(text, "fr", parse([text], "fr")[0]).cues
+    assert any(c.type == "hedge" and c.text.lower() == "normalement" for c in cues) == hedged

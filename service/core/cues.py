@@ -230,6 +230,19 @@ def name_is_no_modal(text: str, doc, start: int, first: int) -> bool:
     return first > 0 and word.istitle()
 
 
+def manner_adverb_is_no_hedge(doc, start: int, lang: str) -> bool:
+    """"normalement" right after the lexical verb it modifies says how, not how likely: "Le
+    trafic a repris normalement" is a fact; "Le match devrait normalement reprendre" (after a
+    modal) and "Normalement, le match reprendra" hedge. Words: ``manner_hedges``."""
+    tok = token_at(doc, start)
+    if tok is None or tok.lower_ not in grammar_words(lang, "manner_hedges"):
+        return False
+    head = tok.head
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    return (head.i == tok.i - 1 and head.pos_ == "VERB" and head.lemma_.lower() not in grammar_words(lang, "modal_verbs")
+            and not (nxt is not None and "Inf" in nxt.morph.get("VerbForm")))
+
+
 @dataclass
 class SentenceCues:
     """One sentence's cues with the tokenisation they were found on (reused by the features)."""
@@ -299,6 +312,8 @@ def _analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
         if doc is not None and e.kind == "reporting_verb" and _is_noun_use(doc, m.start):
             continue  # "requests for comment", "la déclaration": a noun, not a verb of saying
         if e.kind == "hedge" and e.subkind == "modal" and name_is_no_modal(text, doc, m.start, m.first):
+            continue
+        if e.kind == "hedge" and doc is not None and manner_adverb_is_no_hedge(doc, m.start, lang):
             continue
         cues.append(Cue(e.kind, text[m.start:m.end], m.start, m.end, lemma=e.lemma,
                         stance=e.stance if e.kind in ("reporting_verb", "according_to", "unnamed_source") else "",

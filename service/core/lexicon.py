@@ -107,7 +107,8 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
 
 # The lists of grammar_words.tsv and who reads them: cues.py (subordinators, negations),
 # features.py (first_person), strength/features.py (modal_verbs).
-GRAMMAR_LISTS = ("subordinators", "negations", "first_person", "modal_verbs", "tense_auxiliaries", "condition_marks")
+GRAMMAR_LISTS = ("subordinators", "negations", "first_person", "modal_verbs", "tense_auxiliaries", "condition_marks",
+                 "manner_hedges")
 
 
 @lru_cache(maxsize=None)
