@@ -164,10 +164,12 @@ def _parse_main(doc) -> list[bool]:
         for _ in range(50):
             if tree.deps[head] == "ROOT" or tree.heads[head] == head:
                 break
-            if tree.deps[head].split(":")[0] not in ("conj", "parataxis", "dep", "appos") and \
-                    not (incise[head] if head in incise else incise.setdefault(head, tail_incise(cols, tree, head))):
-                main = False
-                break
+            if tree.deps[head].split(":")[0] not in ("conj", "parataxis", "dep", "appos"):
+                if head not in incise:
+                    incise[head] = tail_incise(cols, tree, head)
+                if not incise[head]:
+                    main = False
+                    break
             head = tree.clause_head(tree.heads[head])
         out.append(main)
     return out

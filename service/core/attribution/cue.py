@@ -176,10 +176,8 @@ def rejects_no_claim(verb, lemma: str) -> bool:
             bool(deps & {"nsubjpass", "nsubj:pass"}) or thing.lemma_.lower() in words("withheld_nouns")))
     if lemma not in words("rejection_lemmas") or _complement_after(verb, PREDICATE_DEPS):
         return False
-    frame = words("frame_markers")  # "dismissed the fine as absurd": a judgement, reported
-    if any(c.lower_ in frame or any(g.lower_ in frame and g.dep_ in ("case", "mark") for g in c.children)
-           for c in verb.children if c.dep_ in ("prep", "obl", "obl:arg", "obl:mod", "advcl")):
-        return False
+    if tree.framed_complement(verb.children, ("prep", "obl", "obl:arg", "obl:mod", "advcl"), words("frame_markers")):
+        return False  # "dismissed the fine as absurd": a judgement, reported
     thing = next((c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass", "nsubj:pass")), None)
     return thing is not None and thing.pos_ in ("NOUN", "PROPN") and \
         thing.lemma_.lower() not in words("claim_nouns") and thing.lower_ not in words("claim_nouns")

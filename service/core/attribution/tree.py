@@ -42,6 +42,14 @@ def participle(tok) -> bool:
     return "Part" in tok.morph.get("VerbForm")
 
 
+def framed_complement(children, deps, frame: frozenset) -> bool:
+    """Whether one of ``children`` with a dependency in ``deps`` is, or is introduced by, a frame
+    marker (``frame``: "as", "comme"): "is widely regarded as a failure", "dismissed the fine as
+    absurd"."""
+    return any(c.lower_ in frame or any(g.lower_ in frame and g.dep_ in ("case", "mark") for g in c.children)
+               for c in children if c.dep_ in deps)
+
+
 def relative(tok) -> bool:
     """A relative pronoun; not an acronym spelled like one ("The WHO said")."""
     if len(tok.text) > 1 and tok.text.isupper():

@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from service.core.attribution.cue import lacks_its_complement, rejects_no_claim
+from service.core.attribution.tree import framed_complement
 from service.core.attribution.words import words
 from service.core.cues import NEGATIONS, starts_with_condition
 from service.core.lean import csr_from_dense
@@ -161,9 +162,8 @@ def passive_reports(root, deps: set, lang: str, children: list | None = None) ->
         return False
     if deps & {"xcomp", "oprd"}:
         return True
-    frame = words("frame_markers", lang=lang)  # "as", "comme"
-    return any(c.lower_ in frame or any(g.lower_ in frame and g.dep_ in ("case", "mark") for g in c.children)
-               for c in (root.children if children is None else children) if c.dep_ in ("prep", "obl", "obl:arg"))
+    return framed_complement(root.children if children is None else children, ("prep", "obl", "obl:arg"),
+                             words("frame_markers", lang=lang))  # "as", "comme"
 
 
 def attitude_predicate(root, lang: str, children: list | None = None) -> str:

@@ -10,7 +10,6 @@ adjuncts are kept apart because the parse finds them reliably, unlike some other
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from service.core.attribution.cue import lacks_its_complement, rejects_no_claim
 from service.core.attribution.words import words
@@ -119,16 +118,11 @@ def reports_nothing(inp: StrengthInput, cue) -> bool:
     no level: a rejection of no claim ("MPs rejected the amendment", "was denied bail":
     ``rejects_no_claim``), a finding with no finder or complement ("The patient showed no sign
     of infection", "is considering a sale": ``lacks_its_complement``)."""
-    if inp.doc is None or cue.lemma not in _complement_lemmas():
+    if inp.doc is None or cue.lemma not in words("rejection_lemmas", "withholding_lemmas", "finding_lemmas",
+                                                 "showing_lemmas", "complement_only_lemmas"):
         return False
     tok = token_at(inp.doc, cue.start)
     return tok is not None and (rejects_no_claim(tok, cue.lemma) or lacks_its_complement(tok, cue.lemma))
-
-
-@lru_cache(maxsize=1)
-def _complement_lemmas() -> frozenset:
-    """The verbs whose complements decide whether they report (read once)."""
-    return words("rejection_lemmas", "withholding_lemmas", "finding_lemmas", "showing_lemmas", "complement_only_lemmas")
 
 
 def future_in_the_past(inp: StrengthInput, char: int, conditional: bool = False) -> bool:

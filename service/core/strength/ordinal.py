@@ -91,7 +91,9 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
 
     def cumulative_proba(self, X) -> np.ndarray:
         """P(y > class k) for k = 0 .. K-2, one row per sample."""
-        z = self.latent(X)
+        return self._above(self.latent(X))
+
+    def _above(self, z: np.ndarray) -> np.ndarray:
         return expit(z[:, None] - self.thresholds_[None, :])
 
     def predict_proba(self, X) -> np.ndarray:
@@ -123,7 +125,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         z = self.latent(X)
         if fixed is not None:
             z = self.within(z, np.asarray(fixed))
-        above = expit(z[:, None] - self.thresholds_[None, :])
+        above = self._above(z)
         return above.mean(axis=1), self.classes_[np.count_nonzero(above >= 0.5, axis=1)]
 
     def within(self, z: np.ndarray, codes: np.ndarray, margin: float = 1.0) -> np.ndarray:
