@@ -78,9 +78,11 @@ def rows(f: dict) -> list[tuple[str, str, str, str]]:
                     f"{get('http', 'analyze_c8_p99_ms'):.0f} ms", "<= 120 ms"))
     if get("classifier", "analysis_ms") is not None:
         out.append(("in-process analysis of new news text, per sentence",
-                    f"{get('classifier', 'parse_ms'):.2f} ms (spaCy parse alone)",
+                    f"{get('classifier', 'parse_ms'):.2f} ms (spaCy parse alone); "
+                    f"{get('classifier', 'analysis_untriaged_ms'):.2f} ms (every sentence parsed)",
                     f"{get('classifier', 'analysis_ms'):.2f} ms "
-                    f"({get('classifier', 'analysis_ms') / get('classifier', 'parse_ms'):.2f}x)", "<= 1.2 ms"))
+                    f"({get('classifier', 'analysis_ms') / get('classifier', 'parse_ms'):.2f}x the parse; "
+                    f"{get('classifier', 'triage_skipped_share'):.1%} not parsed)", "<= 1.2 ms"))
         out.append(("fast mode (no parse)", f"{get('classifier', 'full_per_s'):,.0f}/s (full model)",
                     f"{get('classifier', 'fast_per_s'):,.0f} sentences/s", ">= 30,000"))
     if get("score", "lean_ms") is not None:

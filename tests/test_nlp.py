@@ -48,7 +48,8 @@ def test_lean_pipeline_parses_like_spacys_own(lang):
 @pytest.mark.parametrize("endpoint", ["analyze", "score"])
 def test_each_sentence_is_parsed_once(classifier, monkeypatch, endpoint):
     """The analysis hands its parses to the features, the attributions and the strength model
-    (``ParsedText``): with the parse cache off, spaCy still sees each sentence once."""
+    (``ParsedText``): with the parse cache off, spaCy still sees each sentence once, and never
+    the plain statement the triage leaves to the fast model."""
     from service.core import nlp as nlp_module
     from service.core.analysis import analyze
     from service.web.tasks import score_task
@@ -76,7 +77,8 @@ def test_each_sentence_is_parsed_once(classifier, monkeypatch, endpoint):
 
         result = score_task(classifier, {"sentences": sentences, "lang": "fr", "mode": "full"}, NO_DEADLINE)
         assert all("strength" in r for r in result["results"])
-    assert sorted(seen) == sorted(sentences)
+    assert classifier.plan(sentences, "fr").fast == [2]
+    assert sorted(seen) == sorted(sentences[:2])
 
 
 def test_parsed_text_is_its_string():

@@ -32,24 +32,26 @@ DEFAULT_PAIRS = SEEDS_DIR / "strength_pairs.jsonl"
 IDENTIFIABILITY = ("none", "vague", "anonymous", "identified", "named")  # weakest first
 
 
-def predict_strength(clf: Classifier, texts: list[str], lang: str) -> list:
+def predict_strength(clf: Classifier, texts: list[str], lang: str, triage: bool = True) -> list:
     """One ``SentenceStrength`` per sentence, as ``analyze`` would compute it for the sentence
-    standing alone (raw commitment and level, whatever the label)."""
-    scored = clf.score(texts, lang)
+    standing alone (raw commitment and level, whatever the label); ``triage=False``: every
+    sentence parsed."""
+    scored = clf.score(texts, lang, triage=triage)
     preds = scored.predictions()
     parsed = scored.features.get("full", ([], None))[0]
     return clf.sentence_strength(scored, preds, inputs_for(texts, lang, parsed), lang)
 
 
-def strength_report(clf: Classifier, corpus) -> dict:
-    """Test-split figures per language (see the module docstring)."""
+def strength_report(clf: Classifier, corpus, triage: bool = True) -> dict:
+    """Test-split figures per language (see the module docstring). Training's card records them
+    with ``triage=False`` (the models' own figures, whatever the service's triage)."""
     out = {}
     for lang in sorted(corpus.counts()):
         if not clf.has_strength(lang):
             out[lang] = {"error": f"the model has no {lang} strength model"}
             continue
         rows = [e for e in corpus.by_lang(lang) if e.level or e.sourcing]  # the claims
-        results = predict_strength(clf, [e.text for e in rows], lang)
+        results = predict_strength(clf, [e.text for e in rows], lang, triage=triage)
         leveled = [(e, r) for e, r in zip(rows, results) if e.level]
         gold = np.array([LEVELS.index(e.level) for e, _ in leveled])
         pred = np.array([LEVELS.index(r.level) for _, r in leveled])

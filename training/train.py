@@ -166,7 +166,7 @@ def train_language(lang: str, examples: list, test: list, seed: int, cv_folds: i
         if test and "full" in out["strength"]:
             own = Classifier({mode: {lang: p} for mode, p in out["pipelines"].items()},
                              strength=StrengthModels({mode: {lang: m} for mode, m in out["strength"].items()}))
-            out["strength_test"] = strength_report(own, Corpus(test))[lang]
+            out["strength_test"] = strength_report(own, Corpus(test), triage=False)[lang]
     return out
 
 
@@ -219,7 +219,9 @@ def _assemble(fitted: dict, langs: list[str], test_corpus: Corpus | None) -> tup
         report = {}
         for lang in sorted(test_corpus.counts()):
             done = fitted.get(lang, {}).get("strength_test")
-            report[lang] = done if done is not None else strength_report(clf, Corpus(test_corpus.by_lang(lang)))[lang]
+            if done is None:
+                done = strength_report(clf, Corpus(test_corpus.by_lang(lang)), triage=False)[lang]
+            report[lang] = done
         metrics["strength"]["test"] = report
     return clf, metrics
 

@@ -27,15 +27,18 @@ ATTRIBUTION_CUE_TYPES = ("reporting_verb", "according_to", "unnamed_source", "qu
 
 
 def analyze(clf: Classifier, text: str, lang: str, sentences: list[Sentence] | None = None,
-            deadline: Deadline = NO_DEADLINE) -> dict:
+            deadline: Deadline = NO_DEADLINE, triage: bool = True) -> dict:
     """Degraded, documented cases: a sentence over ``PARSE_LIMIT`` characters is labelled without a
     parse (lexicon cues, no attributions), one with over ``MAX_ATTRIBUTION_CUES`` cues gets no
-    attributions; either says so in ``degraded``. ``deadline`` is checked between sentences."""
+    attributions; either says so in ``degraded``. ``deadline`` is checked between sentences. With
+    ``triage``, sentences that need no parse (``service.core.triage``) skip it."""
     if sentences is None:
         sentences = split_sentences(text, lang)
-    texts = with_parses([s.text for s in sentences], lang, deadline=deadline, limit=PARSE_LIMIT)
+    plain = [s.text for s in sentences]
+    plan = clf.plan(plain, lang, triage=triage)
+    texts = with_parses(plain, lang, deadline=deadline, limit=PARSE_LIMIT, skip=plan.fast)
     deadline.check()
-    scored = clf.score(texts, lang)
+    scored = clf.score(texts, lang, plan=plan)
     preds = scored.predictions()
     strength = clf.has_strength(lang)
     results, inputs = [], []
@@ -64,8 +67,8 @@ def sentence_analysis(text: str, lang: str, doc) -> tuple:
     """(cues, attributions, degraded) of one sentence: no parse, no attributions ("long_sentence");
     over ``MAX_ATTRIBUTION_CUES`` attribution cues, none either ("too_many_cues")."""
     found = analyze_cues(text, lang, doc)
-    if doc is None:
-        return found, [], "long_sentence"
+    if doc is None:  # a long sentence, or one the triage found no cue in
+        return found, [], "long_sentence" if len(text) > PARSE_LIMIT else None
     if sum(c.type in ATTRIBUTION_CUE_TYPES for c in found.cues) > MAX_ATTRIBUTION_CUES:
         return found, [], "too_many_cues"
     return found, extract(found, lang, doc), None

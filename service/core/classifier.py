@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from service.core import triage as triage_rules
 from service.core.lean import lean_checks, transform
 from service.core.vocabulary import LABELS
 
@@ -49,6 +50,16 @@ class Scored:
                 for i, row in zip(best, self.proba.tolist())]
 
 
+@dataclass
+class Plan:
+    """The sentences the fast pipeline labels (indices, ascending), their probabilities in
+    ``LABELS`` order and their feature rows."""
+
+    fast: list[int]
+    proba: np.ndarray
+    X: object
+
+
 class Classifier:
     def __init__(self, pipelines: dict, card: dict | None = None, strength=None):
         self.pipelines = pipelines
@@ -70,29 +81,54 @@ class Classifier:
     def has_strength(self, lang: str) -> bool:
         return self.strength is not None and self.strength.supports(lang)
 
-    def score(self, sentences: list[str], lang: str, fast: bool = False) -> Scored:
-        """Probabilities in ``LABELS`` order, one row per sentence, with their feature rows."""
-        if lang not in self.pipelines["full"]:
-            raise ValueError(f"unsupported language {lang!r}; supported: {', '.join(self.languages)}")
+    def plan(self, sentences: list[str], lang: str, triage: bool = True) -> Plan:
+        """Which sentences the fast pipeline labels, scored: those over ``PARSE_LIMIT`` and, with
+        ``triage``, those that need no parse (``service.core.triage``). ``analyze`` asks first, so
+        that it parses only the others."""
+        self._check_lang(lang)
+        triage = triage and triage_rules.ENABLED
+        long = {i for i, s in enumerate(sentences) if len(s) > PARSE_LIMIT}
+        rows = [i for i, s in enumerate(sentences) if i in long or (triage and not triage_rules.needs_parse(s, lang))]
+        if not rows:
+            return Plan([], np.zeros((0, len(LABELS))), None)
+        proba, X = self._score(self.pipelines["fast"][lang], [sentences[i] for i in rows])
+        keep = [j for j, i in enumerate(rows) if i in long or proba[j].max() >= triage_rules.FAST_CONFIDENCE]
+        return Plan([rows[j] for j in keep], proba[keep], X[keep])
+
+    def score(self, sentences: list[str], lang: str, fast: bool = False, triage: bool = True,
+              plan: Plan | None = None) -> Scored:
+        """Probabilities in ``LABELS`` order, one row per sentence, with their feature rows. The
+        full pipeline scores the sentences the ``plan`` (by default ``self.plan``) leaves it."""
+        self._check_lang(lang)
         sentences = list(sentences)
         if not sentences:
             return Scored(np.zeros((0, len(LABELS))))
-        if fast:
-            groups = {"fast": list(range(len(sentences)))}
-        else:
-            groups = {"full": [i for i, s in enumerate(sentences) if len(s) <= PARSE_LIMIT],
-                      "fast": [i for i, s in enumerate(sentences) if len(s) > PARSE_LIMIT]}
         out = Scored(np.zeros((len(sentences), len(LABELS))))
-        for mode, rows in groups.items():
-            if rows:
-                proba, X = self._score(self.pipelines[mode][lang], [sentences[i] for i in rows])
-                out.proba[rows] = proba
-                out.features[mode] = (rows, X)
+        if fast:
+            proba, X = self._score(self.pipelines["fast"][lang], sentences)
+            out.proba[:] = proba
+            out.features["fast"] = (list(range(len(sentences))), X)
+            return out
+        if plan is None:
+            plan = self.plan(sentences, lang, triage=triage)
+        skipped = set(plan.fast)
+        rows = [i for i in range(len(sentences)) if i not in skipped]
+        if rows:
+            proba, X = self._score(self.pipelines["full"][lang], [sentences[i] for i in rows])
+            out.proba[rows] = proba
+            out.features["full"] = (rows, X)
+        if plan.fast:
+            out.proba[plan.fast] = plan.proba
+            out.features["fast"] = (plan.fast, plan.X)
         return out
 
-    def predict_proba(self, sentences: list[str], lang: str, fast: bool = False) -> np.ndarray:
+    def _check_lang(self, lang: str) -> None:
+        if lang not in self.pipelines["full"]:
+            raise ValueError(f"unsupported language {lang!r}; supported: {', '.join(self.languages)}")
+
+    def predict_proba(self, sentences: list[str], lang: str, fast: bool = False, triage: bool = True) -> np.ndarray:
         """Probabilities in ``LABELS`` order, one row per sentence."""
-        return self.score(sentences, lang, fast=fast).proba
+        return self.score(sentences, lang, fast=fast, triage=triage).proba
 
     @staticmethod
     def features(pipe, sentences: list[str]):
@@ -113,10 +149,11 @@ class Classifier:
         order = [list(final.classes_).index(lab) for lab in LABELS]
         return proba[:, order], X
 
-    def predict(self, sentences: list[str], lang: str, fast: bool = False, strength: bool = False) -> list[Prediction]:
+    def predict(self, sentences: list[str], lang: str, fast: bool = False, strength: bool = False,
+                triage: bool = True, plan: Plan | None = None) -> list[Prediction]:
         """Labels and scores; with ``strength`` (and a strength-capable model), each prediction
         also carries its ``strength`` (offsets into its own sentence)."""
-        scored = self.score(sentences, lang, fast=fast)
+        scored = self.score(sentences, lang, fast=fast, triage=triage, plan=plan)
         preds = scored.predictions()
         if strength and self.has_strength(lang) and preds:
             from service.core.strength.inputs import inputs_for

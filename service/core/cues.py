@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from service.core.lexicon import (
     SUPPORTED_LANGS,
@@ -262,13 +263,25 @@ def find_cues(text: str, lang: str, doc=None) -> list[Cue]:
 
 
 def analyze_cues(text: str, lang: str, doc=None) -> SentenceCues:
-    """With a parse, the result is kept on it: features and the API's explanations share one pass.
-    (Callers must not mutate the returned cues.)"""
+    """With a parse, the result is kept on it: features and the API's explanations share one pass;
+    without, a sentence of at most ``SURFACE_MEMO_CHARS`` is remembered (the triage, the fast
+    features and the analysis each read a sentence the triage did not parse). (Callers must not
+    mutate the returned cues.)"""
     if doc is not None:
         found = doc.user_data.get("cues")
         if found is None or found.text != text:
             found = doc.user_data["cues"] = _analyze_cues(text, lang, doc)
         return found
+    if len(text) <= SURFACE_MEMO_CHARS:
+        return _surface_cues(str(text), lang)
+    return _analyze_cues(text, lang, None)
+
+
+SURFACE_MEMO_CHARS = 1500  # a news sentence; longer ones are not kept (memory stays bounded)
+
+
+@lru_cache(maxsize=2048)
+def _surface_cues(text: str, lang: str) -> SentenceCues:
     return _analyze_cues(text, lang, None)
 
 

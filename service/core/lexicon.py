@@ -108,7 +108,7 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
 # The lists of grammar_words.tsv and who reads them: cues.py (subordinators, negations),
 # features.py (first_person), strength/features.py (modal_verbs).
 GRAMMAR_LISTS = ("subordinators", "negations", "first_person", "modal_verbs", "tense_auxiliaries", "condition_marks",
-                 "manner_hedges")
+                 "manner_hedges", "parse_triggers", "verb_endings")
 
 
 @lru_cache(maxsize=None)

@@ -47,10 +47,12 @@ class ParsedText(str):
         return str, (str(self),)
 
 
-def with_parses(texts: list[str], lang: str, deadline=None, limit: int | None = None) -> list[str]:
-    """``texts`` with each one of at most ``limit`` characters (all by default) parsed once and
-    returned as a ``ParsedText``; longer ones stay plain strings (read without a parse)."""
-    todo = [i for i, t in enumerate(texts) if limit is None or len(t) <= limit]
+def with_parses(texts: list[str], lang: str, deadline=None, limit: int | None = None, skip=()) -> list[str]:
+    """``texts`` with each one of at most ``limit`` characters (all by default) and not in
+    ``skip`` (indices) parsed once and returned as a ``ParsedText``; the others stay plain strings
+    (read without a parse)."""
+    skip = set(skip)
+    todo = [i for i, t in enumerate(texts) if (limit is None or len(t) <= limit) and i not in skip]
     out = list(texts)
     for i, doc in zip(todo, parse([texts[i] for i in todo], lang, deadline=deadline)):
         out[i] = ParsedText.of(texts[i], doc)
@@ -196,5 +198,9 @@ def parse(texts: list[str], lang: str, batch_size: int = 256, deadline=None) -> 
 
 
 def clear_cache() -> None:
+    """Forget every parse, and the cues of sentences read without one (``cues.analyze_cues``)."""
+    from service.core.cues import _surface_cues
+
     with _lock:
         _cache.clear()
+    _surface_cues.cache_clear()

@@ -101,10 +101,12 @@ def score_task(clf: Classifier, payload: dict, deadline: Deadline) -> dict:
     sentences = payload["sentences"]
     lang, _ = language(payload["lang"], "\n".join(sentences), clf.languages)
     fast = payload["mode"] == "fast"
-    if not fast:  # parsed once, within the budget (longer sentences are not parsed)
-        sentences = with_parses(sentences, lang, deadline=deadline, limit=PARSE_LIMIT)
+    plan = None
+    if not fast:  # parsed once, within the budget (longer sentences and the triaged are not parsed)
+        plan = clf.plan(sentences, lang)
+        sentences = with_parses(sentences, lang, deadline=deadline, limit=PARSE_LIMIT, skip=plan.fast)
     deadline.check()
-    preds = clf.predict(sentences, lang, fast=fast, strength=True)
+    preds = clf.predict(sentences, lang, fast=fast, strength=True, plan=plan)
     return {"lang": lang, "model": {"name": clf.name, "version": clf.version}, "results": [p.to_json() for p in preds]}
 
 
