@@ -285,6 +285,9 @@ def test_attribution_shapes(text, lang, expected):
     # a subject and its apposition before the verb: no incise
     ("L'avocat du suspect, Me François-Xavier Lemoine, conteste la version de la police.", "fr",
      [("L'avocat du suspect", "conteste", "la version de la police")]),
+    # a wish or an order with a clause still reports; "dire" + a bare infinitive too
+    ("She hopes that the deal will survive.", "en", [("She", "hopes", "that the deal will survive")]),
+    ("Un témoin dit avoir vu une boule de feu.", "fr", [("Un témoin", "dit", "avoir vu une boule de feu")]),
 ])
 def test_sources_cues_and_contents(text, lang, expected):
     got = [(a.source.text if a.source else None, a.cue.text, a.content.text if a.content else None)
@@ -318,6 +321,10 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("Pour les enfants, la rentrée est décalée d'une semaine.", "fr"),
     ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting
     ("Aucun groupe n'a revendiqué l'attentat.", "fr"),
+    ("She hopes to return to the squad next season.", "en"),  # a wish with an infinitive: an intention
+    ("Il espère revenir en équipe de France avant l'été.", "fr"),
+    ("Officials told residents to leave their homes.", "en"),  # an order
+    ("Le préfet a dit aux habitants de rester chez eux.", "fr"),
 ])
 def test_cues_that_report_no_claim_are_not_attributions(text, lang):
     assert _attributions(text, lang) == []

@@ -429,6 +429,8 @@ def test_a_named_person_found_by_the_rules_wins(learned, rule, served):
 @pytest.mark.parametrize("text, lang, served", [
     ("Le ministre soutient que la réforme a réussi.", "fr", "identified"),
     ("Les militaires ont soutenu les opérations de la milice.", "fr", "none"),  # "support", not "maintain"
+    ("Officials told residents to leave their homes.", "en", "none"),  # an order reports no claim
+    ("Officials told residents that the dam was safe.", "en", "anonymous"),
 ])
 def test_a_clause_verb_needs_its_clause(text, lang, served):
     from service.core.strength.model import unreported_source

@@ -69,7 +69,37 @@ def may_report(v: VerbCue) -> bool:
     """Whether the verb may report a claim at all, judged by its lemma and complements."""
     return not first((requests_report_no_claim, recommendations_need_a_clause, threats_need_a_complement,
                       findings_need_a_finder_or_a_complement, rejections_need_a_claim,
-                      anonymity_wishes_report_nothing, impersonal_infinitives_report_nothing), v)
+                      anonymity_wishes_report_nothing, impersonal_infinitives_report_nothing,
+                      wishes_and_orders_report_nothing), v)
+
+
+@rule("cues", example=("en", "Officials told residents to leave their homes."), expect=None)
+def wishes_and_orders_report_nothing(v: VerbCue):
+    """A wish with an infinitive ("She hopes to return", "Il espère revenir": an intention, a fact
+    about its subject, guide rule 6) or an order with "to / de" + infinitive ("was told to pull
+    over", "told residents to leave", "a dit aux habitants de rester chez eux") reports no claim; with a "that / que" clause
+    they still report ("hopes that", "a dit que"), and so does "dire" + a bare infinitive ("dit
+    avoir vu")."""
+    return wishes_or_orders(v.verb, v.lemma) or None
+
+
+def wishes_or_orders(verb, lemma: str) -> bool:
+    """``wishes_and_orders_report_nothing``'s test (also read by the strength model's sourcing)."""
+    if lemma not in words("wish_lemmas", "order_lemmas") or any(c.dep_ == "ccomp" for c in verb.children):
+        return False
+    marked = lemma not in words("wish_lemmas")
+    children = list(verb.children)
+    # its xcomp, or an infinitive the parse hung on its indirect object ("dit aux habitants de rester")
+    found = [c for c in children if c.dep_ == "xcomp"] + [
+        g for c in children if c.dep_ in ("obl:arg", "iobj", "dative", "dobj", "obj") for g in c.children if g.dep_ == "acl"]
+    return any(_infinitive(t, verb, marked) for t in found)
+
+
+def _infinitive(tok, verb, marked: bool) -> bool:
+    """An infinitive after the verb; ``marked``: with "to" or "de" ("told to", "dit de")."""
+    if "Inf" not in tok.morph.get("VerbForm") or tok.i < verb.i:
+        return False
+    return not marked or any(c.lower_ in ("to", "de", "d'") and c.dep_ in ("aux", "mark") for c in tok.children)
 
 
 @rule("cues", example=("en", "It is false to say that the firm was close to collapse."), expect=None)
@@ -90,10 +120,11 @@ def requests_report_no_claim(v: VerbCue):
     return v.lemma in words("request_lemmas") or None
 
 
-@rule("cues", example=("fr", "« C'est une catastrophe », résume un habitant, qui souhaite garder l'anonymat."),
+@rule("cues", example=("fr", "« C'est une catastrophe », résume un habitant, qui souhaite l'anonymat."),
       expect={"source": "un habitant", "cue": "résume", "content": "« C'est une catastrophe »"})
 def anonymity_wishes_report_nothing(v: VerbCue):
-    """A wish for anonymity reports no claim ("qui souhaite garder l'anonymat", "who asked not to be named")."""
+    """A wish for anonymity reports no claim ("qui souhaite l'anonymat"; with an infinitive, "qui
+    souhaite garder l'anonymat", ``wishes_and_orders_report_nothing`` says so first)."""
     return any(w in t.lower_ for t in _objects(v.verb) for w in words("anonymity_words")) or None
 
 
