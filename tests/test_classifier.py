@@ -103,6 +103,22 @@ def test_a_dead_video_is_furniture_and_a_video_that_shows_is_not(classifier):
     assert [c.type for c in analyze_cues(en[0], "en").cues] == ["furniture"]
 
 
+def test_a_wish_or_an_order_with_an_infinitive_is_no_report(classifier):
+    """Guide rule 6: "hopes to return" is an intention, "were told to" an order: facts about their
+    subject (``features.reports_no_claim``); with a "that / que" clause the verb still reports."""
+    from service.core.features import sentence_features
+    from service.core.nlp import parse
+
+    cases = [("en", "She hopes to return to the squad next season.", "She hopes that the deal will survive."),
+             ("en", "Officials told residents to leave their homes.", "Officials told residents that the dam was safe."),
+             ("fr", "Il espère revenir en équipe de France avant l'été.", "Il espère que le projet aboutira.")]
+    for lang, intention, report in cases:
+        for text, reports in ((intention, False), (report, True)):
+            doc = parse([text], lang)[0]
+            assert bool(sentence_features(text, lang, doc)["rv_main"]) is reports, text
+        assert [p.label for p in classifier.predict([intention, report], lang)] == ["asserted", "attributed"], lang
+
+
 def test_probabilities_are_well_formed(classifier):
     proba = classifier.predict_proba(["It rained.", "Read more", "She said it rained."], "en")
     assert proba.shape == (3, 4)

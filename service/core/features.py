@@ -15,6 +15,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from service.core.attribution.cue import wishes_or_orders
+from service.core.attribution.tree import verb_token
+from service.core.attribution.words import words
 from service.core.calibrated import CalibratedLinearClassifier
 from service.core.cues import (
     analyze_cues,
@@ -39,6 +42,7 @@ CUE_FEATURES = (
     "final_stop",
     "first_person", "log_tokens", "short",
 )
+WISH_OR_ORDER_LEMMAS = words("wish_lemmas", "order_lemmas")
 # First-person words (the author's own voice): lexicons/<lang>/grammar_words.tsv.
 _FIRST_PERSON = {lang: grammar_words(lang, "first_person") for lang in SUPPORTED_LANGS}
 
@@ -54,6 +58,8 @@ def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
     for c in cues:
         t, main = c.type, c.main_clause
         if t == "reporting_verb":
+            if doc is not None and reports_no_claim(doc, c):
+                continue
             if main and c.negated:
                 f["rv_main_negated"] = 1.0
             elif main:
@@ -112,6 +118,16 @@ def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
     if doc is not None:
         f["no_finite_verb"], f["imperative"] = _verb_facts(doc, lang)
     return f
+
+
+def reports_no_claim(doc, cue) -> bool:
+    """A wish or an order with an infinitive ("She hopes to return", "were told to avoid the
+    ring road") is no reporting verb for the label either (guide rule 6; the attribution rule
+    ``wishes_and_orders_report_nothing``)."""
+    if cue.lemma not in WISH_OR_ORDER_LEMMAS:
+        return False
+    verb = verb_token(doc, cue.start, cue.end)
+    return verb is not None and wishes_or_orders(verb, cue.lemma)
 
 
 def _verb_facts(doc, lang: str) -> tuple[float, float]:
