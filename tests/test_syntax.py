@@ -169,11 +169,14 @@ def test_no_rule_climbs_a_tree_by_itself():
      ["soutenu"], ["prétextant", "menacée"]),
     ("en", "The minister said that prices could rise.", ["said", "minister"], ["rise", "prices"]),
     ("en", "It rained and the river rose.", ["rained", "rose"], []),
+    # the parse makes the opening participle the root: the clause after its comma is still main
+    ("fr", "Poursuivi pour fraude, le dirigeant nie les faits.", ["nie", "dirigeant"], []),
+    ("fr", "Poursuivi pour fraude, le dirigeant a affirmé qu'il n'avait rien volé.", ["affirmé"], ["volé"]),
 ])
 def test_main_clause_mask(lang, text, main, subordinate):
     """A token is in the main clause when its clause hangs from the root through coordination or
     parataxis only; a French gerund and a complement clause are not."""
-    from service.core.cues import main_clause_mask
+    from service.core.clauses import main_clause_mask
     from service.core.nlp import parse
 
     doc = parse([text], lang)[0]

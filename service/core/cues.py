@@ -20,6 +20,7 @@ from service.core.lexicon import (
     word_tokens,
 )
 from service.core.syntax import head_of, token_at
+from service.core.clauses import in_main_clause, main_clause_mask
 from service.core.tokens import columns
 from service.core.vocabulary import CUE_TYPES  # noqa: F401 (re-exported)
 
@@ -112,70 +113,6 @@ def _heuristic_main(tokens, idx: int, text: str, lang: str, openers=frozenset())
     return True
 
 
-def in_main_clause(tok) -> bool:
-    """Whether a parsed token belongs to the sentence's main clause (computed once per parse)."""
-    return main_clause_mask(tok.doc)[tok.i]
-
-
-def main_clause_mask(doc) -> list[bool]:
-    """Main-clause membership of every token, cached on the (cached) parse."""
-    mask = doc.user_data.get("main_clause_mask")
-    if mask is None:
-        mask = doc.user_data["main_clause_mask"] = _parse_main(doc)
-    return mask
-
-
-class _Tree:
-    """A parse's heads, labels and "climbs on" flags as plain lists (from ``tokens.columns``): the
-    clause walks below visit every token's heads, and spaCy makes a new Token object at every step."""
-
-    def __init__(self, cols):
-        self.heads = cols.head
-        self.deps = cols.dep
-        # Climbs on: not the root, and not a verb unless an auxiliary, copula or fixed word.
-        self.passes = [d != "ROOT" and (p != "VERB" or d.split(":")[0] in ("aux", "cop", "fixed"))
-                       for p, d in zip(cols.pos, self.deps)]
-
-    def clause_head(self, i: int) -> int:
-        """The verb heading token i's clause: up through non-verbs and auxiliaries (at most one
-        step a token, so a hand-made cycle cannot loop)."""
-        for _ in range(len(self.heads)):
-            head = self.heads[i]
-            if head == i or not self.passes[i]:
-                return i
-            i = head
-        return i
-
-
-def _parse_main(doc) -> list[bool]:
-    """Parse: a token's clause hangs from the root through coordination or parataxis only.
-
-        "Il a dit qu'il pleuvait": "dit" True, "pleuvait" False
-    """
-    cols = columns(doc)
-    tree = _Tree(cols)
-    incise: dict[int, bool] = {}  # verb -> tail_incise, each verb judged once
-    out = []
-    for i, pos in enumerate(cols.pos):
-        if pos in ("VERB", "AUX") and i > 0 and cols.lower[i - 1] == "en" and "Part" in cols.morph(i, "VerbForm"):
-            out.append(False)  # French gerund: "en prétextant que ..."
-            continue
-        head = tree.clause_head(i)
-        main = True
-        for _ in range(50):
-            if tree.deps[head] == "ROOT" or tree.heads[head] == head:
-                break
-            if tree.deps[head].split(":")[0] not in ("conj", "parataxis", "dep", "appos"):
-                if head not in incise:
-                    incise[head] = tail_incise(cols, tree, head)
-                if not incise[head]:
-                    main = False
-                    break
-            head = tree.clause_head(tree.heads[head])
-        out.append(main)
-    return out
-
-
 def tail_phrase(text: str, start: int) -> bool:
     """A source phrase after the sentence's last comma ("P, selon les secours.", "P, according
     to officials."): it speaks for the whole sentence, whatever clause the parse hangs it on.
@@ -191,29 +128,6 @@ def front_phrase(text: str, start: int) -> bool:
         return False
     before = text[:start].rstrip()
     return (before == "" or before.endswith(":")) and "," in text[start:start + 80]
-
-
-_GROUP_DEPS = ("aux", "cop", "expl", "nsubj", "flat", "advmod")  # "a-t-il également affirmé"
-
-
-def tail_incise(cols, tree: _Tree, verb: int) -> bool:
-    """A reporting clause after its content, with its subject after the verb, hung on the
-    content's root: "Le joueur restera au club, a assuré son agent" (the parse: an ``advcl``)
-    frames the whole sentence, so it is main, like the quoted "« … », a-t-il affirmé"."""
-    root = tree.heads[verb]
-    if tree.deps[root] != "ROOT" or root > verb or tree.deps[verb].split(":")[0] not in ("advcl", "ccomp", "acl"):
-        return False
-    first = verb  # the verb group's first word: its auxiliaries just before it
-    while first > max(0, verb - 6) and verb - 6 <= tree.heads[first - 1] <= verb and \
-            tree.deps[first - 1].split(":")[0] in _GROUP_DEPS:
-        first -= 1  # a word of the group, at most six, hangs on the verb or on another of them ("-t-elle")
-    if first == 0 or cols.lower[first - 1] != "," or "Fin" not in cols.morph(first, "VerbForm"):
-        return False
-    # the subject after the verb (the parse may call it an object: "…, affirme la CGT"), or an
-    # inverted clitic ("a-t-il affirmé"); a subject follows within a few words of the verb
-    after = range(verb + 1, min(verb + 8, len(tree.heads)))
-    return any(tree.heads[j] == verb and (tree.deps[j].startswith("nsubj") or tree.deps[j] in ("obj", "dobj"))
-               for j in after) or any(cols.lower[j].startswith("-") for j in range(first, verb))
 
 
 def _is_noun_use(doc, start: int) -> bool:

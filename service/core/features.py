@@ -19,12 +19,8 @@ from service.core.attribution.cue import wishes_or_orders
 from service.core.attribution.tree import verb_token
 from service.core.attribution.words import words
 from service.core.calibrated import CalibratedLinearClassifier
-from service.core.cues import (
-    analyze_cues,
-    main_clause_mask,
-    quote_spans,
-    starts_with_condition,
-)
+from service.core.clauses import main_clause_mask
+from service.core.cues import analyze_cues, quote_spans, starts_with_condition
 from service.core.lean import csr_from_dense, tfidf
 from service.core.lexicon import SUPPORTED_LANGS, grammar_words, normalise
 from service.core.tokens import columns

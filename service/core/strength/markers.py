@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from service.core.attribution.cue import lacks_its_complement, rejects_no_claim
 from service.core.attribution.words import words
-from service.core.cues import SentenceCues, in_main_clause, starts_with_condition
+from service.core.clauses import in_main_clause
+from service.core.cues import SentenceCues, starts_with_condition
 from service.core.lexicon import grammar_words
 from service.core.strength.words import strength_words
 from service.core.syntax import climb, token_at
