@@ -5,10 +5,12 @@ labels with confidence, is labelled by the fast model and skips spaCy.
 The parse is most of an analysis's cost, and a news article is mostly plain statements ("Le
 trafic a repris lundi matin."), which the fast model labels as the full one does. Two gates, both
 needed: the lexicon scan (``needs_parse``) keeps every sentence with a cue but a question mark or
-page furniture, a quote, a complementizer ("que", "that", "whether"), a strength marker, or a
-word that begins like a reporting, attitude or homograph verb (an inflection the surface lexicon
-lacks, which the parse would find by lemma), or an opening framing phrase ("Pour la CGT,"); the fast model's confidence (``FAST_CONFIDENCE``)
-keeps the short headlines and statements where the parse's features decide. See README, "Speed".
+page furniture, a quote, a word after which the parse decides (``parse_triggers``: "que", "that",
+"whether", modal and evidential verbs), a strength marker, an opening framing phrase ("Pour la
+CGT,"), or a word that begins like a reporting, attitude or homograph verb (an inflection the
+surface lexicon lacks, which the parse would find by lemma); the fast model's confidence
+(``FAST_CONFIDENCE``) keeps the short headlines and statements where the parse's features decide.
+See README, "How it works" and "Speed".
 """
 from __future__ import annotations
 
