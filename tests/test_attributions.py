@@ -285,6 +285,10 @@ def test_attribution_shapes(text, lang, expected):
     # a subject and its apposition before the verb: no incise
     ("L'avocat du suspect, Me François-Xavier Lemoine, conteste la version de la police.", "fr",
      [("L'avocat du suspect", "conteste", "la version de la police")]),
+    # "Pour" + an article and a person's title
+    ("Pour le Premier ministre, la réforme est nécessaire.", "fr",
+     [("le Premier ministre", "Pour", "la réforme est nécessaire")]),
+    ("Pour la procureure de Lyon, le dossier est solide.", "fr", [("la procureure de Lyon", "Pour", "le dossier est solide")]),
     # a wish or an order with a clause still reports; "dire" + a bare infinitive too
     ("She hopes that the deal will survive.", "en", [("She", "hopes", "that the deal will survive")]),
     ("Un témoin dit avoir vu une boule de feu.", "fr", [("Un témoin", "dit", "avoir vu une boule de feu")]),
@@ -321,6 +325,8 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("Pour les enfants, la rentrée est décalée d'une semaine.", "fr"),
     ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting
     ("Aucun groupe n'a revendiqué l'attentat.", "fr"),
+    ("Pour le moment, la route reste fermée.", "fr"),  # "pour" + a noun that is no title
+    ("Pour le premier tour, les bureaux ouvriront à 8 heures.", "fr"),
     ("She hopes to return to the squad next season.", "en"),  # a wish with an infinitive: an intention
     ("Il espère revenir en équipe de France avant l'été.", "fr"),
     ("Officials told residents to leave their homes.", "en"),  # an order

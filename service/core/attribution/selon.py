@@ -15,6 +15,7 @@ from service.core.attribution.spans import Attribution, Span, exact, span, topic
 from service.core.attribution.words import ordered, words
 from service.core.cues import Cue
 from service.core.lexicon import grammar_words
+from service.core.strength.words import strength_words
 
 
 def _alternatives(names) -> str:
@@ -209,8 +210,21 @@ def pour_a_named_body_or_person(np_):
         return True
 
 
+@rule("cues", example=("fr", "Pour le ministre de l'Intérieur, la menace terroriste reste très élevée."),
+      expect={"source": "le ministre de l'Intérieur", "cue": "Pour", "content": "la menace terroriste reste très élevée"})
+def pour_a_role(np_):
+    """"Pour" + an article and a person's title (``source_words.tsv``, role ``title``), with its
+    complement, + a comma: a source phrase ("Pour le Premier ministre, P", "Pour la procureure de
+    Lyon, P"; not "Pour les enfants", "Pour le moment", "Pour la France")."""
+    toks = [t for t in np_ if t.text not in ("-", "'", "\u2019")]
+    if len(toks) < 2 or toks[0].pos_ != "DET":
+        return None
+    titles = strength_words("fr")
+    return any(titles.role(t.lower_, "title") for t in toks[1:3] if t.pos_ in ("NOUN", "PROPN", "ADJ")) or None
+
+
 def _pour_source(np_):
-    return pour_a_titled_name(np_) or pour_a_named_body_or_person(np_)
+    return pour_a_titled_name(np_) or pour_a_named_body_or_person(np_) or pour_a_role(np_)
 
 
 _ACRONYM = re.compile(r"^[A-ZÀ-Ý]{2,8}$")
