@@ -454,6 +454,11 @@ def test_a_marked_level_is_the_guides():
     ("For now, the offer remains on the table.", "en", "none"),    # no noun after "For": no source
     ("For once, the two camps agree on the figures.", "en", "none"),
     ("For the unions, the reform is unfair.", "en", "anonymous"),  # a noun: a source
+    ("For the moment, the road remains closed.", "en", "none"),  # a time word or a holiday: no source
+    ("Pour l'instant, aucune piste n'est écartée.", "fr", "none"),
+    ("Pour la première fois, la ville sera entièrement piétonne.", "fr", "none"),
+    ("Pour Noël, les magasins ouvriront le dimanche.", "fr", "none"),
+    ("Pour la CGT, la réforme est injuste.", "fr", "identified"),
 ])
 def test_a_fronted_phrase_without_a_noun_names_no_source(text, lang, served):
     from service.core.strength.features import candidate_sources

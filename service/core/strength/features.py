@@ -114,7 +114,7 @@ def _candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
         if len(tokens) > k and words.role(tuple(t for t, _, _ in tokens[:k]), "framing"):
             comma = inp.found.norm.find(",", tokens[k][1])
             hedge = any(c.type == "hedge" and c.start < comma for c in inp.found.cues)  # "Selon toute vraisemblance,"
-            if 0 < comma - tokens[k][1] <= 80 and not hedge and _names_someone(inp.doc, tokens[k][1], comma):
+            if 0 < comma - tokens[k][1] <= 80 and not hedge and _names_someone(inp.doc, tokens[k][1], comma, inp.lang):
                 front = span_sourcing(inp.text[tokens[k][1]:comma], inp.lang, inp.doc, tokens[k][1])
             break
     subject, agentless = "none", False
@@ -138,11 +138,16 @@ def _candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
     return front, subject, agentless
 
 
-def _names_someone(doc, start: int, end: int) -> bool:
-    """A fronted "For X," / "Pour X," names a source only if X holds a noun or a pronoun ("For
-    now, the offer remains on the table" has none); without a parse, assume it does."""
+def _names_someone(doc, start: int, end: int, lang: str) -> bool:
+    """A fronted "For X," / "Pour X," names a source only if X holds a noun or a pronoun that is
+    no time word or holiday ("For now, the offer remains", "Pour l'instant, aucune piste n'est
+    écartée", "Pour la première fois", "Pour Noël" name nobody); without a parse, assume it does."""
     span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
-    return span is None or any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in span)
+    if span is None:
+        return True
+    time, lookup = words("time_words", "time_nouns", lang=lang), strength_words(lang)
+    return any(t.pos_ in ("NOUN", "PROPN", "PRON") and t.lower_ not in time and not lookup.role(t.lower_, "calendar")
+               for t in span)
 
 
 def _root(doc):
