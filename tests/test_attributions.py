@@ -289,6 +289,8 @@ def test_attribution_shapes(text, lang, expected):
     ("Pour le Premier ministre, la réforme est nécessaire.", "fr",
      [("le Premier ministre", "Pour", "la réforme est nécessaire")]),
     ("Pour la procureure de Lyon, le dossier est solide.", "fr", [("la procureure de Lyon", "Pour", "le dossier est solide")]),
+    # "se déclarer" with an attribute still reports
+    ("Le maire s'est déclaré favorable au projet.", "fr", [("Le maire", "s'est déclaré", "favorable au projet")]),
     # a wish or an order with a clause still reports; "dire" + a bare infinitive too
     ("She hopes that the deal will survive.", "en", [("She", "hopes", "that the deal will survive")]),
     ("Un témoin dit avoir vu une boule de feu.", "fr", [("Un témoin", "dit", "avoir vu une boule de feu")]),
@@ -325,6 +327,8 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("Pour les enfants, la rentrée est décalée d'une semaine.", "fr"),
     ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting
     ("Aucun groupe n'a revendiqué l'attentat.", "fr"),
+    ("Un feu s'est déclaré dans la nuit dans un hangar agricole.", "fr"),  # "se déclarer": broke out
+    ("L'épidémie s'est déclarée en mars dans un élevage du Finistère.", "fr"),
     ("Pour le moment, la route reste fermée.", "fr"),  # "pour" + a noun that is no title
     ("Pour le premier tour, les bureaux ouvriront à 8 heures.", "fr"),
     ("She hopes to return to the squad next season.", "en"),  # a wish with an infinitive: an intention

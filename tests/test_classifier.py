@@ -119,6 +119,17 @@ def test_a_wish_or_an_order_with_an_infinitive_is_no_report(classifier):
         assert [p.label for p in classifier.predict([intention, report], lang)] == ["asserted", "attributed"], lang
 
 
+def test_a_fire_that_broke_out_is_no_report(classifier):
+    """"Un incendie s'est déclaré" (broke out) was attributed, with "L'incendie" as its source."""
+    from service.core.analysis import analyze
+
+    got = analyze(classifier, "L'incendie s'est déclaré vers 3 heures dans un entrepôt de la zone industrielle.",
+                  "fr")["sentences"][0]
+    assert got["label"] == "asserted" and got["attributions"] == [] and got["strength"]["sourcing"] == "none"
+    said = analyze(classifier, "Le maire s'est déclaré favorable au projet de tramway.", "fr")["sentences"][0]
+    assert said["label"] == "attributed" and said["attributions"]
+
+
 def test_probabilities_are_well_formed(classifier):
     proba = classifier.predict_proba(["It rained.", "Read more", "She said it rained."], "en")
     assert proba.shape == (3, 4)

@@ -15,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from service.core.attribution.cue import wishes_or_orders
+from service.core.attribution.cue import reports_no_claim_itself
 from service.core.attribution.tree import verb_token
 from service.core.attribution.words import words
 from service.core.calibrated import CalibratedLinearClassifier
@@ -38,7 +38,7 @@ CUE_FEATURES = (
     "final_stop",
     "first_person", "log_tokens", "short",
 )
-WISH_OR_ORDER_LEMMAS = words("wish_lemmas", "order_lemmas")
+NO_CLAIM_LEMMAS = words("wish_lemmas", "order_lemmas", "outbreak_lemmas")
 # First-person words (the author's own voice): lexicons/<lang>/grammar_words.tsv.
 _FIRST_PERSON = {lang: grammar_words(lang, "first_person") for lang in SUPPORTED_LANGS}
 
@@ -118,12 +118,13 @@ def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
 
 def reports_no_claim(doc, cue) -> bool:
     """A wish or an order with an infinitive ("She hopes to return", "were told to avoid the
-    ring road") is no reporting verb for the label either (guide rule 6; the attribution rule
-    ``wishes_and_orders_report_nothing``)."""
-    if cue.lemma not in WISH_OR_ORDER_LEMMAS:
+    ring road"; guide rule 6) or an outbreak ("Un incendie s'est déclaré") is no reporting verb
+    for the label either (the attribution rules ``wishes_and_orders_report_nothing``,
+    ``outbreaks_report_nothing``)."""
+    if cue.lemma not in NO_CLAIM_LEMMAS:
         return False
     verb = verb_token(doc, cue.start, cue.end)
-    return verb is not None and wishes_or_orders(verb, cue.lemma)
+    return verb is not None and reports_no_claim_itself(verb, cue.lemma)
 
 
 def _verb_facts(doc, lang: str) -> tuple[float, float]:

@@ -70,7 +70,30 @@ def may_report(v: VerbCue) -> bool:
     return not first((requests_report_no_claim, recommendations_need_a_clause, threats_need_a_complement,
                       findings_need_a_finder_or_a_complement, rejections_need_a_claim,
                       anonymity_wishes_report_nothing, impersonal_infinitives_report_nothing,
-                      wishes_and_orders_report_nothing), v)
+                      wishes_and_orders_report_nothing, outbreaks_report_nothing), v)
+
+
+def reports_no_claim_itself(verb, lemma: str) -> bool:
+    """A wish or an order with an infinitive, or an outbreak: the verb reports nothing whatever
+    its content (the classifier's features and the strength model's sourcing ask this too)."""
+    return wishes_or_orders(verb, lemma) or breaks_out(verb, lemma)
+
+
+@rule("cues", example=("fr", "Un incendie s'est déclaré dans la nuit dans un entrepôt de Vénissieux."), expect=None)
+def outbreaks_report_nothing(v: VerbCue):
+    """The reflexive "se déclarer" with no attribute, clause or object means "broke out" ("Un
+    incendie s'est déclaré dans la nuit", "L'épidémie s'est déclarée en mars"): no report; "Le
+    maire s'est déclaré favorable au projet" still reports (lists ``outbreak_lemmas``)."""
+    return breaks_out(v.verb, v.lemma) or None
+
+
+def breaks_out(verb, lemma: str) -> bool:
+    """``outbreaks_report_nothing``'s test."""
+    if lemma not in words("outbreak_lemmas"):
+        return False
+    children = list(verb.children)
+    return any(c.lower_ in words("reflexives") for c in children) and not any(
+        c.dep_.split(":")[0] in ("xcomp", "ccomp", "obj", "dobj", "iobj", "acomp") for c in children)
 
 
 @rule("cues", example=("en", "Officials told residents to leave their homes."), expect=None)

@@ -52,6 +52,7 @@ LISTS = {
     # lemmas of reporting verbs
     "request_lemmas": "Calls and requests: they report no claim (\"réclame le maintien des lits\").",
     "wish_lemmas": "Wishes: with an infinitive and no clause, an intention, no claim (\"hopes to return\"; \"hopes that\" reports).",
+    "outbreak_lemmas": "Verbs whose reflexive form with no complement means \"broke out\" (\"un incendie s'est déclaré\").",
     "order_lemmas": "Verbs of saying that give an order with \"to\" / \"de\" + infinitive (\"was told to pull over\").",
     "clause_only_lemmas": "Verbs that report a claim only with a \"que/that\" clause (recommendations).",
     "complement_only_lemmas": "Verbs that report a claim only with a clause, an infinitive or a predicate (threats; \"is considering a sale\" reports nothing).",

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from service.core.attribution.cue import lacks_its_complement, rejects_no_claim, wishes_or_orders
+from service.core.attribution.cue import lacks_its_complement, rejects_no_claim, reports_no_claim_itself
 from service.core.attribution.tree import framed_complement
 from service.core.attribution.words import words
 from service.core.cues import NEGATIONS, starts_with_condition
@@ -204,7 +204,7 @@ def _not_a_report(root, kind: str, lang: str, children: list | None = None) -> b
         return True  # "Le gouvernement considère plusieurs pistes", "Police found the body": no report
     if rejects_no_claim(root, root.lemma_.lower()):
         return True  # "The Senate rejected the bill": a vote, not a denial
-    if wishes_or_orders(root, root.lemma_.lower()):
+    if reports_no_claim_itself(root, root.lemma_.lower()):
         return True  # "Officials told residents to leave": an order, no claim
     modals = grammar_words(lang, "modal_verbs")
     if any(c.dep_.startswith("aux") and (c.tag_ == "MD" or c.lemma_.lower() in modals) for c in children):
