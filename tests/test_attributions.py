@@ -327,6 +327,8 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("Pour les enfants, la rentrée est décalée d'une semaine.", "fr"),
     ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting
     ("Aucun groupe n'a revendiqué l'attentat.", "fr"),
+    ("The government unveiled its budget for 2027 on Wednesday.", "en"),  # "unveil" a thing: no claim
+    ("Le club a dévoilé son nouveau maillot jeudi.", "fr"),
     ("Un feu s'est déclaré dans la nuit dans un hangar agricole.", "fr"),  # "se déclarer": broke out
     ("L'épidémie s'est déclarée en mars dans un élevage du Finistère.", "fr"),
     ("Pour le moment, la route reste fermée.", "fr"),  # "pour" + a noun that is no title

@@ -130,6 +130,18 @@ def test_a_fire_that_broke_out_is_no_report(classifier):
     assert said["label"] == "attributed" and said["attributions"]
 
 
+@pytest.mark.parametrize("text, lang", [("The government unveiled its budget for 2027 on Wednesday.", "en"),
+                                        ("Le club a dévoilé son nouveau maillot jeudi.", "fr")])
+def test_unveiling_a_thing_is_no_report(classifier, text, lang):
+    """"unveil / dévoiler" report only with a clause ("L'enquête a dévoilé que …"): a budget or
+    a shirt unveiled is an act (the level was emphatic, an endorsing report's)."""
+    from service.core.analysis import analyze
+
+    got = analyze(classifier, text, lang)["sentences"][0]
+    assert got["label"] == "asserted" and got["attributions"] == []
+    assert got["strength"]["level"] == "stated" and got["strength"]["sourcing"] == "none"
+
+
 def test_probabilities_are_well_formed(classifier):
     proba = classifier.predict_proba(["It rained.", "Read more", "She said it rained."], "en")
     assert proba.shape == (3, 4)

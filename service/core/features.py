@@ -38,7 +38,7 @@ CUE_FEATURES = (
     "final_stop",
     "first_person", "log_tokens", "short",
 )
-NO_CLAIM_LEMMAS = words("wish_lemmas", "order_lemmas", "outbreak_lemmas")
+NO_CLAIM_LEMMAS = words("wish_lemmas", "order_lemmas", "outbreak_lemmas", "complement_only_lemmas")
 # First-person words (the author's own voice): lexicons/<lang>/grammar_words.tsv.
 _FIRST_PERSON = {lang: grammar_words(lang, "first_person") for lang in SUPPORTED_LANGS}
 
@@ -118,9 +118,10 @@ def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
 
 def reports_no_claim(doc, cue) -> bool:
     """A wish or an order with an infinitive ("She hopes to return", "were told to avoid the
-    ring road"; guide rule 6) or an outbreak ("Un incendie s'est déclaré") is no reporting verb
-    for the label either (the attribution rules ``wishes_and_orders_report_nothing``,
-    ``outbreaks_report_nothing``)."""
+    ring road"; guide rule 6), an outbreak ("Un incendie s'est déclaré") or a verb that needs a
+    complement without one ("Le club a dévoilé son maillot") is no reporting verb for the label
+    either (the attribution rules ``wishes_and_orders_report_nothing``,
+    ``outbreaks_report_nothing``, ``threats_need_a_complement``)."""
     if cue.lemma not in NO_CLAIM_LEMMAS:
         return False
     verb = verb_token(doc, cue.start, cue.end)

@@ -74,9 +74,12 @@ def may_report(v: VerbCue) -> bool:
 
 
 def reports_no_claim_itself(verb, lemma: str) -> bool:
-    """A wish or an order with an infinitive, or an outbreak: the verb reports nothing whatever
-    its content (the classifier's features and the strength model's sourcing ask this too)."""
-    return wishes_or_orders(verb, lemma) or breaks_out(verb, lemma)
+    """A wish or an order with an infinitive, an outbreak, or a verb that reports only with a
+    complement without one ("unveiled its budget", "menace les récoltes"): the verb reports
+    nothing whatever its content (the classifier's features and the strength model's sourcing
+    ask this too)."""
+    return wishes_or_orders(verb, lemma) or breaks_out(verb, lemma) or (
+        lemma in words("complement_only_lemmas") and lacks_its_complement(verb, lemma))
 
 
 @rule("cues", example=("fr", "Un incendie s'est déclaré dans la nuit dans un entrepôt de Vénissieux."), expect=None)
