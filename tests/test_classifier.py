@@ -130,6 +130,19 @@ def test_a_fire_that_broke_out_is_no_report(classifier):
     assert said["label"] == "attributed" and said["attributions"]
 
 
+def test_an_unquoted_tail_incise_makes_the_sentence_attributed(classifier):
+    """"P, ont annoncé mardi les autorités" (AFP style): the reporting clause after its content
+    frames the sentence (feature ``rv_tail_incise``); it was asserted at 0.50 / 0.50."""
+    from service.core.features import sentence_features
+    from service.core.nlp import parse
+
+    text = "Le bilan du séisme s'élève désormais à au moins 1 200 morts, ont annoncé mardi les autorités."
+    assert sentence_features(text, "fr", parse([text], "fr")[0])["rv_tail_incise"] == 1.0
+    plain = "Le ministre a annoncé mardi que le bilan du séisme s'élevait à 1 200 morts."
+    assert sentence_features(plain, "fr", parse([plain], "fr")[0])["rv_tail_incise"] == 0.0
+    assert classifier.predict([text], "fr")[0].label == "attributed"
+
+
 @pytest.mark.parametrize("text, lang", [("The government unveiled its budget for 2027 on Wednesday.", "en"),
                                         ("Le club a dévoilé son nouveau maillot jeudi.", "fr")])
 def test_unveiling_a_thing_is_no_report(classifier, text, lang):

@@ -21,6 +21,13 @@ def main_clause_mask(doc) -> list[bool]:
     return mask
 
 
+def tail_incise_at(doc, i: int) -> bool:
+    """Whether token ``i`` heads a reporting clause after its content ("Le bilan s'élève à 1 200
+    morts, ont annoncé les autorités"): read by the classifier's features."""
+    cols = columns(doc)
+    return tail_incise(cols, _Tree(cols), i)
+
+
 class _Tree:
     """A parse's heads, labels and "climbs on" flags as plain lists (from ``tokens.columns``): the
     clause walks below visit every token's heads, and spaCy makes a new Token object at every step."""

@@ -19,7 +19,7 @@ from service.core.attribution.cue import reports_no_claim_itself
 from service.core.attribution.tree import verb_token
 from service.core.attribution.words import words
 from service.core.calibrated import CalibratedLinearClassifier
-from service.core.clauses import main_clause_mask
+from service.core.clauses import main_clause_mask, tail_incise_at
 from service.core.cues import analyze_cues, quote_spans, starts_with_condition
 from service.core.lean import csr_from_dense, tfidf
 from service.core.lexicon import SUPPORTED_LANGS, grammar_words, normalise
@@ -28,7 +28,7 @@ from service.core.vocabulary import LABELS  # noqa: F401 (re-exported for old ar
 
 CUE_FEATURES = (
     "rv_main", "rv_sub", "rv_main_neutral", "rv_main_endorsing", "rv_main_distancing",
-    "rv_main_denial", "rv_main_negated", "rv_after_quote", "rv_first_token", "rv_last_tokens",
+    "rv_main_denial", "rv_main_negated", "rv_after_quote", "rv_first_token", "rv_last_tokens", "rv_tail_incise",
     "according_main", "according_sub", "according_start", "unnamed_main", "unnamed_sub",
     "hedge_main_modal", "hedge_main_forecast", "hedge_main_adverb", "hedge_main_verb",
     "hedge_main_frame", "hedge_sub", "booster",
@@ -61,6 +61,8 @@ def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
             elif main:
                 f["rv_main"] = 1.0
                 f["rv_main_" + (c.stance or "neutral")] = 1.0
+                if doc is not None and _tail_incise(doc, c):
+                    f["rv_tail_incise"] = 1.0
             else:
                 f["rv_sub"] = 1.0
             if last_quote_end != -1 and c.start >= last_quote_end:
@@ -114,6 +116,12 @@ def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
     if doc is not None:
         f["no_finite_verb"], f["imperative"] = _verb_facts(doc, lang)
     return f
+
+
+def _tail_incise(doc, cue) -> bool:
+    """"P, ont annoncé les autorités": the content first, then its unquoted or quoted source."""
+    verb = verb_token(doc, cue.start, cue.end)
+    return verb is not None and tail_incise_at(doc, verb.i)
 
 
 def reports_no_claim(doc, cue) -> bool:
