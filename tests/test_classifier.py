@@ -141,6 +141,11 @@ def test_an_unquoted_tail_incise_makes_the_sentence_attributed(classifier):
     plain = "Le ministre a annoncé mardi que le bilan du séisme s'élevait à 1 200 morts."
     assert sentence_features(plain, "fr", parse([plain], "fr")[0])["rv_tail_incise"] == 0.0
     assert classifier.predict([text], "fr")[0].label == "attributed"
+    # with a modal in the content, and the incise the parse hangs as a finite xcomp (the issue's
+    # "a claim followed by a tail reporting clause keeps attributed even when it holds a modal")
+    modal = "Ce lancement pourrait bouleverser le secteur, estiment certains investisseurs."
+    assert sentence_features(modal, "fr", parse([modal], "fr")[0])["rv_tail_incise"] == 1.0
+    assert classifier.predict([modal], "fr")[0].label == "attributed"
 
 
 @pytest.mark.parametrize("text, lang", [("The government unveiled its budget for 2027 on Wednesday.", "en"),

@@ -84,10 +84,12 @@ _GROUP_DEPS = ("aux", "cop", "expl", "nsubj", "flat", "advmod")  # "a-t-il égal
 
 def tail_incise(cols, tree: _Tree, verb: int) -> bool:
     """A reporting clause after its content, with its subject after the verb, hung on the
-    content's root: "Le joueur restera au club, a assuré son agent" (the parse: an ``advcl``)
-    frames the whole sentence, so it is main, like the quoted "« … », a-t-il affirmé"."""
+    content's root: "Le joueur restera au club, a assuré son agent" (the parse: an ``advcl``; a
+    finite ``xcomp`` after a modal root: "Ce lancement pourrait bouleverser le secteur, estiment
+    certains investisseurs") frames the whole sentence, so it is main, like the quoted "« … »,
+    a-t-il affirmé"."""
     root = tree.heads[verb]
-    if tree.deps[root] != "ROOT" or root > verb or tree.deps[verb].split(":")[0] not in ("advcl", "ccomp", "acl"):
+    if tree.deps[root] != "ROOT" or root > verb or tree.deps[verb].split(":")[0] not in ("advcl", "ccomp", "acl", "xcomp"):
         return False
     first = verb  # the verb group's first word: its auxiliaries just before it
     while first > max(0, verb - 6) and verb - 6 <= tree.heads[first - 1] <= verb and \
