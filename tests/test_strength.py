@@ -277,6 +277,11 @@ def test_sourcing_of_sourceless_attributions_and_bare_spans():
     assert span_sourcing("des observateurs internationaux", "fr") == "anonymous"
     assert span_sourcing("the WHO", "en") == "identified"
     assert span_sourcing("a spokesperson for UEFA", "en") == "identified"
+    # guide rule 4: a quantifier with its group is anonymous, without one vague
+    assert [span_sourcing(s, lang) for s, lang in (("Certains habitants", "fr"), ("de nombreux médecins", "fr"),
+                                                  ("many analysts", "en"), ("certains", "fr"), ("some", "en"),
+                                                  ("certains observateurs", "fr"))] == \
+        ["anonymous", "anonymous", "anonymous", "vague", "vague", "vague"]
 
 
 @pytest.mark.parametrize("span, lang, expected", [

@@ -66,6 +66,8 @@ def span_sourcing(span: str, lang: str, doc=None, start: int = 0, unnamed: bool 
         return "vague"  # "il se dit que"
     det = toks[0] if any(words.role(toks[0], r) for r in DETERMINERS) else ""
     body = toks[1:] if det else toks
+    if det and len(body) > 1 and words.role(body[0], "indefinite"):
+        body = body[1:]  # "de nombreux médecins": a quantifier after the article, then the group
     head, plural = _head(span, found, body, lang, doc, start)
     if not body or any(words.role(k, "vague") for k in (tuple(toks), tuple(body), body[0], head)):
         return "vague"
