@@ -328,6 +328,7 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("Nobody has claimed responsibility for the attack.", "en"),  # a negative subject: negated reporting
     ("Aucun groupe n'a revendiqué l'attentat.", "fr"),
     ("The government unveiled its budget for 2027 on Wednesday.", "en"),  # "unveil" a thing: no claim
+    ("The tremor was felt across the region.", "en"),  # "feel" without a clause: a sensation
     ("Le club a dévoilé son nouveau maillot jeudi.", "fr"),
     ("Un feu s'est déclaré dans la nuit dans un hangar agricole.", "fr"),  # "se déclarer": broke out
     ("L'épidémie s'est déclarée en mars dans un élevage du Finistère.", "fr"),

@@ -149,10 +149,12 @@ def test_an_unquoted_tail_incise_makes_the_sentence_attributed(classifier):
 
 
 @pytest.mark.parametrize("text, lang", [("The government unveiled its budget for 2027 on Wednesday.", "en"),
-                                        ("Le club a dévoilé son nouveau maillot jeudi.", "fr")])
+                                        ("Le club a dévoilé son nouveau maillot jeudi.", "fr"),
+                                        ("The quake, which struck at a depth of 10km, was felt in the capital.", "en")])
 def test_unveiling_a_thing_is_no_report(classifier, text, lang):
     """"unveil / dévoiler" report only with a clause ("L'enquête a dévoilé que …"): a budget or
-    a shirt unveiled is an act (the level was emphatic, an endorsing report's)."""
+    a shirt unveiled is an act (the level was emphatic, an endorsing report's); "feel" likewise
+    ("was felt in the capital" was attributed; "residents feel that" reports)."""
     from service.core.analysis import analyze
 
     got = analyze(classifier, text, lang)["sentences"][0]
