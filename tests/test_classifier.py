@@ -105,7 +105,8 @@ def test_a_dead_video_is_furniture_and_a_video_that_shows_is_not(classifier):
 
 def test_a_wish_or_an_order_with_an_infinitive_is_no_report(classifier):
     """Guide rule 6: "hopes to return" is an intention, "were told to" an order: facts about their
-    subject (``features.reports_no_claim``); with a "that / que" clause the verb still reports."""
+    subject (``attribution.cue.reports_no_claim_itself``, read by the features); with a "that /
+    que" clause the verb still reports."""
     from service.core.features import sentence_features
     from service.core.nlp import parse
 

@@ -17,7 +17,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from service.core.attribution.cue import reports_no_claim_itself
 from service.core.attribution.tree import verb_token
-from service.core.attribution.words import words
 from service.core.calibrated import CalibratedLinearClassifier
 from service.core.clauses import main_clause_mask, tail_incise_at
 from service.core.cues import analyze_cues, quote_spans, starts_with_condition
@@ -38,7 +37,6 @@ CUE_FEATURES = (
     "final_stop",
     "first_person", "log_tokens", "short",
 )
-NO_CLAIM_LEMMAS = words("wish_lemmas", "order_lemmas", "outbreak_lemmas", "complement_only_lemmas")
 # First-person words (the author's own voice): lexicons/<lang>/grammar_words.tsv.
 _FIRST_PERSON = {lang: grammar_words(lang, "first_person") for lang in SUPPORTED_LANGS}
 
@@ -54,14 +52,18 @@ def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
     for c in cues:
         t, main = c.type, c.main_clause
         if t == "reporting_verb":
-            if doc is not None and reports_no_claim(doc, c):
+            # A wish or an order with an infinitive ("She hopes to return"; guide rule 6), an
+            # outbreak ("Un incendie s'est déclaré") or a verb that needs a complement without
+            # one ("Le club a dévoilé son maillot") is no reporting verb for the label either.
+            verb = verb_token(doc, c.start, c.end) if doc is not None else None
+            if verb is not None and reports_no_claim_itself(verb, c.lemma):
                 continue
             if main and c.negated:
                 f["rv_main_negated"] = 1.0
             elif main:
                 f["rv_main"] = 1.0
                 f["rv_main_" + (c.stance or "neutral")] = 1.0
-                if doc is not None and _tail_incise(doc, c):
+                if verb is not None and tail_incise_at(doc, verb.i):  # "P, ont annoncé les autorités"
                     f["rv_tail_incise"] = 1.0
             else:
                 f["rv_sub"] = 1.0
@@ -116,24 +118,6 @@ def sentence_features(text: str, lang: str, doc=None) -> dict[str, float]:
     if doc is not None:
         f["no_finite_verb"], f["imperative"] = _verb_facts(doc, lang)
     return f
-
-
-def _tail_incise(doc, cue) -> bool:
-    """"P, ont annoncé les autorités": the content first, then its unquoted or quoted source."""
-    verb = verb_token(doc, cue.start, cue.end)
-    return verb is not None and tail_incise_at(doc, verb.i)
-
-
-def reports_no_claim(doc, cue) -> bool:
-    """A wish or an order with an infinitive ("She hopes to return", "were told to avoid the
-    ring road"; guide rule 6), an outbreak ("Un incendie s'est déclaré") or a verb that needs a
-    complement without one ("Le club a dévoilé son maillot") is no reporting verb for the label
-    either (the attribution rules ``wishes_and_orders_report_nothing``,
-    ``outbreaks_report_nothing``, ``threats_need_a_complement``)."""
-    if cue.lemma not in NO_CLAIM_LEMMAS:
-        return False
-    verb = verb_token(doc, cue.start, cue.end)
-    return verb is not None and reports_no_claim_itself(verb, cue.lemma)
 
 
 def _verb_facts(doc, lang: str) -> tuple[float, float]:

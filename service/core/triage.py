@@ -56,15 +56,6 @@ def begins_like_a_verb(word: str, stems: dict[str, frozenset[str]]) -> bool:
     return found is not None and any(word.startswith(s) for s in found)
 
 
-def opens_with_a_frame(words: list[str], lang: str) -> bool:
-    """"Pour Le Figaro, …", "To some, …": a fronted framing phrase may name the claim's source
-    (the strength model's ``candidate_sources`` reads it from the parse)."""
-    lookup = strength_words(lang)
-    if not words or not lookup.may_open(words[0], "framing"):
-        return False
-    return any(len(words) > k and lookup.role(tuple(words[:k]), "framing") for k in (1, 2, 3))
-
-
 def needs_parse(text: str, lang: str) -> bool:
     """True when the parse could change what the sentence says: "Il a déclaré que…" (cue), "Le
     bilan serait lourd" (conditional cue), "the minister, who announced…" ("announc" stem);
@@ -76,6 +67,7 @@ def needs_parse(text: str, lang: str) -> bool:
     stems = verb_stems(lang)
     if any(begins_like_a_verb(w, stems) for w in words):
         return True
-    if strength_words(lang).markers.find(tokens) or opens_with_a_frame(words, lang):
+    lookup = strength_words(lang)
+    if lookup.markers.find(tokens) or lookup.opening_frame(words):  # "Pour Le Figaro, …", "To some, …"
         return True
     return any(c.type not in ("question", "furniture") for c in analyze_cues(text, lang, None).cues)

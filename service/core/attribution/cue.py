@@ -78,8 +78,7 @@ def reports_no_claim_itself(verb, lemma: str) -> bool:
     complement without one ("unveiled its budget", "menace les récoltes"): the verb reports
     nothing whatever its content (the classifier's features and the strength model's sourcing
     ask this too)."""
-    return wishes_or_orders(verb, lemma) or breaks_out(verb, lemma) or (
-        lemma in words("complement_only_lemmas") and lacks_its_complement(verb, lemma))
+    return wishes_or_orders(verb, lemma) or breaks_out(verb, lemma) or needs_a_complement_it_lacks(verb, lemma)
 
 
 @rule("cues", example=("fr", "Un incendie s'est déclaré dans la nuit dans un entrepôt de Vénissieux."), expect=None)
@@ -103,9 +102,9 @@ def breaks_out(verb, lemma: str) -> bool:
 def wishes_and_orders_report_nothing(v: VerbCue):
     """A wish with an infinitive ("She hopes to return", "Il espère revenir": an intention, a fact
     about its subject, guide rule 6) or an order with "to / de" + infinitive ("was told to pull
-    over", "told residents to leave", "a dit aux habitants de rester chez eux") reports no claim; with a "that / que" clause
-    they still report ("hopes that", "a dit que"), and so does "dire" + a bare infinitive ("dit
-    avoir vu")."""
+    over", "told residents to leave", "a dit aux habitants de rester chez eux") reports no claim;
+    with a "that / que" clause they still report ("hopes that", "a dit que"), and so does "dire"
+    + a bare infinitive ("dit avoir vu")."""
     return wishes_or_orders(v.verb, v.lemma) or None
 
 
@@ -116,8 +115,8 @@ def wishes_or_orders(verb, lemma: str) -> bool:
     marked = lemma not in words("wish_lemmas")
     children = list(verb.children)
     # its xcomp, or an infinitive the parse hung on its indirect object ("dit aux habitants de rester")
-    found = [c for c in children if c.dep_ == "xcomp"] + [
-        g for c in children if c.dep_ in ("obl:arg", "iobj", "dative", "dobj", "obj") for g in c.children if g.dep_ == "acl"]
+    objects = [c for c in children if c.dep_ in ("obl:arg", "iobj", "dative", "dobj", "obj")]
+    found = [c for c in children if c.dep_ == "xcomp"] + [g for c in objects for g in c.children if g.dep_ == "acl"]
     return any(_infinitive(t, verb, marked) for t in found)
 
 
@@ -199,7 +198,12 @@ def recommendations_need_a_clause(v: VerbCue):
 def threats_need_a_complement(v: VerbCue):
     """A threat reports a claim only with a clause or an infinitive ("la famine menace deux millions de
     personnes" reports nothing)."""
-    return v.lemma in words("complement_only_lemmas") and lacks_its_complement(v.verb, v.lemma) or None
+    return needs_a_complement_it_lacks(v.verb, v.lemma) or None
+
+
+def needs_a_complement_it_lacks(verb, lemma: str) -> bool:
+    """``threats_need_a_complement``'s test: a ``complement_only_lemmas`` verb without one."""
+    return lemma in words("complement_only_lemmas") and lacks_its_complement(verb, lemma)
 
 
 @rule("cues", example=("en", "Police found the body of a woman in a flat on Sunday."), expect=None)

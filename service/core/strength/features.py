@@ -110,13 +110,12 @@ def candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
 def _candidate_sources(inp: StrengthInput) -> tuple[str, str, bool]:
     words = strength_words(inp.lang)
     tokens, front = inp.found.tokens, "none"
-    for k in (1, 2, 3) if tokens and words.may_open(tokens[0][0], "framing") else ():
-        if len(tokens) > k and words.role(tuple(t for t, _, _ in tokens[:k]), "framing"):
-            comma = inp.found.norm.find(",", tokens[k][1])
-            hedge = any(c.type == "hedge" and c.start < comma for c in inp.found.cues)  # "Selon toute vraisemblance,"
-            if 0 < comma - tokens[k][1] <= 80 and not hedge and _names_someone(inp.doc, tokens[k][1], comma, inp.lang):
-                front = span_sourcing(inp.text[tokens[k][1]:comma], inp.lang, inp.doc, tokens[k][1])
-            break
+    k = words.opening_frame([t for t, _, _ in tokens[:4]])  # "Pour la CGT, …", "To some, …"
+    if k:
+        comma = inp.found.norm.find(",", tokens[k][1])
+        hedge = any(c.type == "hedge" and c.start < comma for c in inp.found.cues)  # "Selon toute vraisemblance,"
+        if 0 < comma - tokens[k][1] <= 80 and not hedge and _names_someone(inp.doc, tokens[k][1], comma, inp.lang):
+            front = span_sourcing(inp.text[tokens[k][1]:comma], inp.lang, inp.doc, tokens[k][1])
     subject, agentless = "none", False
     root = _root(inp.doc) if inp.doc is not None else None
     children = list(root.children) if root is not None else []  # read by every test below

@@ -59,6 +59,13 @@ class StrengthWords:
         key = words if isinstance(words, tuple) else phrase_key(words)
         return role in self.roles.get(key, ())
 
+    def opening_frame(self, words: list[str]) -> int:
+        """How many of the sentence's first words make an opening framing phrase ("Pour", "aux
+        yeux de", "in the eyes of"), followed by at least one more word; 0 if none."""
+        if not words or not self.may_open(words[0], "framing"):
+            return 0
+        return next((k for k in (1, 2, 3) if len(words) > k and self.role(tuple(words[:k]), "framing")), 0)
+
 
 @lru_cache(maxsize=None)
 def strength_words(lang: str) -> StrengthWords:
