@@ -294,6 +294,22 @@ def test_attribution_shapes(text, lang, expected):
     # a wish or an order with a clause still reports; "dire" + a bare infinitive too
     ("She hopes that the deal will survive.", "en", [("She", "hopes", "that the deal will survive")]),
     ("Un témoin dit avoir vu une boule de feu.", "fr", [("Un témoin", "dit", "avoir vu une boule de feu")]),
+    # a forecast with an object or a clause reports ("X prévoit / anticipe une hausse", issue 11)
+    ("L'Insee prévoit une hausse de 0,3 % du PIB.", "fr", [("L'Insee", "prévoit", "une hausse de 0,3 % du PIB")]),
+    ("Bankers expect interest rates to stay on hold until the spring.", "en",
+     [("Bankers", "expect", "interest rates to stay on hold until the spring")]),
+    ("The organising committee expects 40,000 visitors.", "en", [("The organising committee", "expects", "40,000 visitors")]),
+    # a tail report the tagger read as an infinitive ("anticipe" cannot be one)
+    ("Les loyers devraient augmenter de 4 % en 2025, anticipe l'Observatoire des loyers.", "fr",
+     [("l'Observatoire des loyers", "anticipe", "Les loyers devraient augmenter de 4 % en 2025")]),
+    # a time word before an inverted speaker is no part of it
+    ("Le trafic sera perturbé jeudi, a prévenu mercredi soir la direction.", "fr",
+     [("la direction", "a prévenu", "Le trafic sera perturbé jeudi")]),
+    # a verb the parse coordinated with the previous verb's object has that verb's subject
+    ("Les syndicats réclament une hausse des salaires de 6 % et dénoncent « un mépris total » de la part de la direction.",
+     "fr", [("Les syndicats", "dénoncent", "« un mépris total » de la part de la direction")]),
+    # "par" + a determined noun is an agent; "par jour" (below) is a rate
+    ("La décision a été critiquée par plusieurs élus.", "fr", [("plusieurs élus", "a été critiquée", None)]),
 ])
 def test_sources_cues_and_contents(text, lang, expected):
     got = [(a.source.text if a.source else None, a.cue.text, a.content.text if a.content else None)
@@ -338,6 +354,15 @@ def test_sources_cues_and_contents(text, lang, expected):
     ("Il espère revenir en équipe de France avant l'été.", "fr"),
     ("Officials told residents to leave their homes.", "en"),  # an order
     ("Le préfet a dit aux habitants de rester chez eux.", "fr"),
+    ("Le groupe prévoit de fermer deux usines l'an prochain.", "fr"),  # a forecast verb + its own infinitive: a plan
+    ("The council expects to finish the cycle lane by June.", "en"),
+    ("Le texte prévoit une amende de 500 euros.", "fr"),  # what a text provides, not a forecast
+    ("Interest rates will stay higher than markets anticipate.", "en"),  # a forecast with no outcome
+    ("Comme prévu, la réunion a eu lieu mardi.", "fr"),
+    ("Des élections anticipées devraient se tenir fin février.", "fr"),
+    ("The toll is expected to rise.", "en"),  # a hedge, not a report
+    ("Jobs grew far more than expected.", "en"),
+    ("Le coût de la grève est estimé à 20 millions d'euros par jour.", "fr"),  # "par jour": a rate, no agent
 ])
 def test_cues_that_report_no_claim_are_not_attributions(text, lang):
     assert _attributions(text, lang) == []

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from service.core.tokens import columns
 
+# How every French infinitive ends (a verb tagged "Inf" that ends otherwise is misread: "anticipe").
+INFINITIVE_ENDINGS = ("er", "ir", "re", "oir", "ïr")
+
 
 def in_main_clause(tok) -> bool:
     """Whether a parsed token belongs to the sentence's main clause (computed once per parse)."""
@@ -82,6 +85,13 @@ def _parse_main(doc) -> list[bool]:
 _GROUP_DEPS = ("aux", "cop", "expl", "nsubj", "flat", "advmod")  # "a-t-il également affirmé"
 
 
+def _finite(cols, k: int) -> bool:
+    """A finite verb, or one the tagger took for an infinitive though no infinitive ends so
+    ("…, anticipe l'Observatoire"; ``attribution.tree.misread_infinitive``)."""
+    form = cols.morph(k, "VerbForm")
+    return "Fin" in form or "Inf" in form and not cols.lower[k].endswith(INFINITIVE_ENDINGS)
+
+
 def tail_incise(cols, tree: _Tree, verb: int) -> bool:
     """A reporting clause after its content, with its subject after the verb, hung on the
     content's root: "Le joueur restera au club, a assuré son agent" (the parse: an ``advcl``; a
@@ -95,7 +105,7 @@ def tail_incise(cols, tree: _Tree, verb: int) -> bool:
     while first > max(0, verb - 6) and verb - 6 <= tree.heads[first - 1] <= verb and \
             tree.deps[first - 1].split(":")[0] in _GROUP_DEPS:
         first -= 1  # a word of the group, at most six, hangs on the verb or on another of them ("-t-elle")
-    if first == 0 or cols.lower[first - 1] != "," or "Fin" not in cols.morph(first, "VerbForm"):
+    if first == 0 or cols.lower[first - 1] != "," or not _finite(cols, first):
         return False
     # the subject after the verb (the parse may call it an object: "…, affirme la CGT"), or an
     # inverted clitic ("a-t-il affirmé"); a subject follows within a few words of the verb

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parents[2]
 CATALOGUE = ROOT / "docs" / "attribution_rules.md"
 # The modules in the order the pipeline runs them (a stage's rules may live in several).
-_MODULE_ORDER = ("cue", "selon", "source", "incise", "phrase", "content", "quotes", "bounds", "stance", "nesting")
+_MODULE_ORDER = ("cue", "intents", "selon", "source", "incise", "phrase", "content", "quotes", "bounds", "stance", "nesting")
 _STAGE_WHAT = {
     "cues": "which cues report a claim, and how far a cue reaches",
     "source": "who speaks",

@@ -10,11 +10,14 @@ from __future__ import annotations
 from service.core.attribution import tree
 from service.core.attribution.content import Said
 from service.core.attribution.context import Sentence, VerbCue
+from service.core.attribution.intents import (breaks_out, forecasts_no_outcome, outbreaks_report_nothing,
+                                              plans_report_nothing, wishes_and_orders_report_nothing,
+                                              wishes_or_orders)
 from service.core.attribution.rules import first, rule, settle
 from service.core.attribution.spans import Attribution, Span, exact, in_quote
 from service.core.attribution.words import words
 from service.core.cues import Cue
-from service.core.lexicon import get_lexicon
+from service.core.lexicon import get_lexicon, grammar_words
 
 
 def select(s: Sentence) -> tuple[list[VerbCue], list[Cue]]:
@@ -70,61 +73,17 @@ def may_report(v: VerbCue) -> bool:
     return not first((requests_report_no_claim, recommendations_need_a_clause, threats_need_a_complement,
                       findings_need_a_finder_or_a_complement, rejections_need_a_claim,
                       anonymity_wishes_report_nothing, impersonal_infinitives_report_nothing,
-                      wishes_and_orders_report_nothing, outbreaks_report_nothing), v)
+                      wishes_and_orders_report_nothing, outbreaks_report_nothing, plans_report_nothing,
+                      first_person_inside_a_quote_is_the_quote), v)
 
 
 def reports_no_claim_itself(verb, lemma: str) -> bool:
-    """A wish or an order with an infinitive, an outbreak, or a verb that reports only with a
-    complement without one ("unveiled its budget", "menace les récoltes"): the verb reports
-    nothing whatever its content (the classifier's features and the strength model's sourcing
-    ask this too)."""
-    return wishes_or_orders(verb, lemma) or breaks_out(verb, lemma) or needs_a_complement_it_lacks(verb, lemma)
-
-
-@rule("cues", example=("fr", "Un incendie s'est déclaré dans la nuit dans un entrepôt de Vénissieux."), expect=None)
-def outbreaks_report_nothing(v: VerbCue):
-    """The reflexive "se déclarer" with no attribute, clause or object means "broke out" ("Un
-    incendie s'est déclaré dans la nuit", "L'épidémie s'est déclarée en mars"): no report; "Le
-    maire s'est déclaré favorable au projet" still reports (lists ``outbreak_lemmas``)."""
-    return breaks_out(v.verb, v.lemma) or None
-
-
-def breaks_out(verb, lemma: str) -> bool:
-    """``outbreaks_report_nothing``'s test."""
-    if lemma not in words("outbreak_lemmas"):
-        return False
-    children = list(verb.children)
-    return any(c.lower_ in words("reflexives") for c in children) and not any(
-        c.dep_.split(":")[0] in ("xcomp", "ccomp", "obj", "dobj", "iobj", "acomp") for c in children)
-
-
-@rule("cues", example=("en", "Officials told residents to leave their homes."), expect=None)
-def wishes_and_orders_report_nothing(v: VerbCue):
-    """A wish with an infinitive ("She hopes to return", "Il espère revenir": an intention, a fact
-    about its subject, guide rule 6) or an order with "to / de" + infinitive ("was told to pull
-    over", "told residents to leave", "a dit aux habitants de rester chez eux") reports no claim;
-    with a "that / que" clause they still report ("hopes that", "a dit que"), and so does "dire"
-    + a bare infinitive ("dit avoir vu")."""
-    return wishes_or_orders(v.verb, v.lemma) or None
-
-
-def wishes_or_orders(verb, lemma: str) -> bool:
-    """``wishes_and_orders_report_nothing``'s test (also read by the strength model's sourcing)."""
-    if lemma not in words("wish_lemmas", "order_lemmas") or any(c.dep_ == "ccomp" for c in verb.children):
-        return False
-    marked = lemma not in words("wish_lemmas")
-    children = list(verb.children)
-    # its xcomp, or an infinitive the parse hung on its indirect object ("dit aux habitants de rester")
-    objects = [c for c in children if c.dep_ in ("obl:arg", "iobj", "dative", "dobj", "obj")]
-    found = [c for c in children if c.dep_ == "xcomp"] + [g for c in objects for g in c.children if g.dep_ == "acl"]
-    return any(_infinitive(t, verb, marked) for t in found)
-
-
-def _infinitive(tok, verb, marked: bool) -> bool:
-    """An infinitive after the verb; ``marked``: with "to" or "de" ("told to", "dit de")."""
-    if "Inf" not in tok.morph.get("VerbForm") or tok.i < verb.i:
-        return False
-    return not marked or any(c.lower_ in ("to", "de", "d'") and c.dep_ in ("aux", "mark") for c in tok.children)
+    """A wish or an order with an infinitive, an outbreak, a forecast with no outcome, or a verb
+    that reports only with a complement without one ("unveiled its budget", "menace les
+    récoltes"): the verb reports nothing whatever its content (the classifier's features and the
+    strength model's sourcing ask this too)."""
+    return (wishes_or_orders(verb, lemma) or breaks_out(verb, lemma) or forecasts_no_outcome(verb, lemma)
+            or needs_a_complement_it_lacks(verb, lemma))
 
 
 @rule("cues", example=("en", "It is false to say that the firm was close to collapse."), expect=None)
@@ -362,6 +321,16 @@ def adjectives_are_no_cues(v: VerbCue):
 def cues_inside_a_quote_need_a_content(v: VerbCue):
     """A cue inside someone's quoted words with no content of its own is no cue ("« avancent bien »")."""
     return in_quote(v.quotes, v.cue.start) or None
+
+
+@rule("cues", example=("en", '"We expect growth to slow," the bank\'s chief economist said.'),
+      expect={"type": "direct_quote", "source": "the bank's chief economist", "cue": "said",
+              "content": '"We expect growth to slow,"'})
+def first_person_inside_a_quote_is_the_quote(v: VerbCue):
+    """"« Je pense que… »", "We expect…" inside a quote is the quoted speaker's own voice, part of
+    the quote, not a report of its own."""
+    return in_quote(v.quotes, v.cue.start) and v.subject is not None and \
+        v.subject.lower_ in grammar_words(v.sentence.lang, "first_person") or None
 
 
 @rule("cues", example=("en", "The company denied reports that it could be sold."),

@@ -227,6 +227,14 @@ def speaker_stops_before_a_time_word(p: Phrase):
                 break
 
 
+@rule("source", example=("fr", "Le trafic sera perturbé jeudi, a prévenu mercredi la direction de la SNCF."),
+      expect={"source": "la direction de la SNCF", "cue": "a prévenu"})
+def speaker_starts_after_a_time_word(p: Phrase):
+    """A speaker after the verb starts after the bare time words the parser hung on it ("mercredi la direction")."""
+    while p.after_verb and p.lo < p.head.i and p.doc[p.lo].lower_ in words("time_nouns"):
+        p.lo += 1
+
+
 @rule("source", example=("fr", "« Il faut rester prudent », prévient un cadre du parti, sous couvert d'anonymat."),
       expect={"source": "un cadre du parti", "cue": "prévient", "content": "« Il faut rester prudent »"})
 def adjunct_after_a_comma_leaves_the_speaker(p: Phrase):
@@ -273,7 +281,8 @@ BOUNDARY_RULES = (name_parsed_as_a_second_subject, title_parsed_as_a_second_subj
                   first_name_before_a_particle_name,
                   coordinated_subjects_speak_together,
                   title_before_an_apposed_name, speaker_stops_before_the_medium,
-                  speaker_stops_before_a_time_word, adjunct_after_a_comma_leaves_the_speaker,
+                  speaker_stops_before_a_time_word, speaker_starts_after_a_time_word,
+                  adjunct_after_a_comma_leaves_the_speaker,
                   apposition_after_the_speaker)
 
 

@@ -83,6 +83,19 @@ def conjunct_shares_the_subject(v: VerbCue, s: Speaker):
         s.tok = tree.subject(verb.head)
 
 
+@rule("source", example=("fr", ("Les syndicats réclament une hausse des salaires et dénoncent « un mépris total » de "
+                                "la direction.")),
+      expect={"source": "Les syndicats", "cue": "dénoncent"})
+def conjunct_of_an_object_shares_its_verbs_subject(v: VerbCue, s: Speaker):
+    """A finite verb the parser coordinated with the previous verb's object ("réclament une hausse et
+    dénoncent") has that verb's subject, when both verbs have the same form."""
+    verb = v.verb
+    if s.tok is None and verb.dep_ == "conj" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        owner = climb(verb.head, lambda t: t.pos_ not in ("VERB", "AUX"))
+        if owner.i < verb.i and owner.pos_ in ("VERB", "AUX") and tree.verb_form(owner) == tree.verb_form(verb):
+            s.tok = tree.subject(owner)
+
+
 @rule("source", example=("fr", "Il a par ailleurs promis des renforts."),
       expect={"source": "Il", "content": "des renforts"})
 def auxiliary_read_as_the_verb_lends_its_subject(v: VerbCue, s: Speaker):
@@ -232,6 +245,7 @@ def relative_subject_is_its_antecedent(v: VerbCue, s: Speaker):
 
 SPEAKER_RULES = (passive_agent_speaks, clitics_are_no_subject, object_pronoun_after_the_subject,
                  misparsed_conjunct_shares_the_subject, conjunct_shares_the_subject,
+                 conjunct_of_an_object_shares_its_verbs_subject,
                  auxiliary_read_as_the_verb_lends_its_subject, speaker_after_the_verb,
                  absolute_participle_subject, participle_speaks_for_its_noun, gerund_has_its_controller,
                  participle_agent_speaks, past_participle_of_its_noun_has_no_speaker, no_subject_no_source,

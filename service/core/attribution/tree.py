@@ -9,6 +9,7 @@ import re
 from itertools import chain, islice
 
 from service.core.attribution.words import words
+from service.core.clauses import INFINITIVE_ENDINGS
 from service.core.syntax import ancestors, climb, root_of
 
 SUBJECT_DEPS = ("nsubj", "nsubj:pass", "nsubjpass", "expl:subj", "csubj")
@@ -84,7 +85,7 @@ def finite_group(doc, start: int) -> bool:
     k = start
     while k < len(doc) - 1 and doc[k].lower_ in words("reflexives"):
         k += 1
-    return "Fin" in doc[k].morph.get("VerbForm") or misread_participle(doc[k])
+    return "Fin" in doc[k].morph.get("VerbForm") or misread_participle(doc[k]) or misread_infinitive(doc[k])
 
 
 # The past participles of a French first-group verb ("résumer", "aller") end in -é(e)(s).
@@ -98,11 +99,17 @@ def misread_participle(tok) -> bool:
             and "Past" in tok.morph.get("Tense") and not tok.lower_.endswith(_FR_FIRST_GROUP_PARTICIPLE))
 
 
+def misread_infinitive(tok) -> bool:
+    """A French verb the tagger took for an infinitive though no infinitive ends so: "P, anticipe
+    l'Observatoire" ("anticipe" is finite)."""
+    return tok.lang_ == "fr" and "Inf" in tok.morph.get("VerbForm") and not tok.lower_.endswith(INFINITIVE_ENDINGS)
+
+
 def non_finite(verb, cue) -> bool:
     """An infinitive cue ("pour justifier", "declined to comment", "avoir été menacée")."""
     doc = verb.doc
     first = doc[group_start(verb, cue)]
-    return infinitive(first) and first.lower_.endswith(("er", "ir", "re", "oir")) or (
+    return infinitive(first) and first.lower_.endswith(INFINITIVE_ENDINGS[:4]) or (
         first.tag_ == "VB" and first.i > 0 and doc[first.i - 1].lower_ == "to") or first.tag_ == "TO"
 
 
@@ -142,11 +149,21 @@ def _own_agent(verb):
         if child.dep_ in ("obl:agent", "agent"):
             if child.pos_ == "ADP":  # English: agent -> "by" -> pobj
                 child = next((c for c in child.children if c.dep_ == "pobj"), None)
-            return child
+            return None if child is None or rate_or_means(child) else child
         if child.dep_.startswith("obl") and child.pos_ in ("NOUN", "PROPN", "PRON") and any(
                 c.dep_ == "case" and c.lower_ in words("agent_prepositions") for c in child.children):
-            return child  # not "par ailleurs"
+            return None if rate_or_means(child) else child  # not "par ailleurs"
     return None
+
+
+def rate_or_means(noun) -> bool:
+    """A bare common noun after "par" / "by" is a rate or a means, not an agent: "estimé à 20
+    millions d'euros par jour", "envoyé par courrier", "sold by weight" (English bare plurals
+    stay agents: "criticised by economists")."""
+    if noun.pos_ != "NOUN" or any(c.dep_.split(":")[0] in ("det", "nummod", "poss", "amod", "compound", "nmod")
+                                  for c in noun.children):
+        return False
+    return noun.lang_ == "fr" or noun.tag_ == "NN"
 
 
 def antecedent(verb):

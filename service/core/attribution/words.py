@@ -54,6 +54,8 @@ LISTS = {
     "wish_lemmas": "Wishes: with an infinitive and no clause, an intention, no claim (\"hopes to return\"; \"hopes that\" reports).",
     "outbreak_lemmas": "Verbs whose reflexive form with no complement means \"broke out\" (\"un incendie s'est déclaré\").",
     "order_lemmas": "Verbs of saying that give an order with \"to\" / \"de\" + infinitive (\"was told to pull over\").",
+    "forecast_lemmas": "Forecasts: a report with an object or a clause (\"prévoit une hausse\"); with their subject's own infinitive a plan (\"prévoit de fermer\", \"expects to finish\").",
+    "provision_subjects": "Texts whose \"prévoit\" states what they provide, not a forecast (\"Le texte prévoit une amende\").",
     "clause_only_lemmas": "Verbs that report a claim only with a \"que/that\" clause (recommendations).",
     "complement_only_lemmas": "Verbs that report a claim only with a clause, an infinitive or a predicate (threats; \"is considering a sale\" reports nothing).",
     "finding_lemmas": "Verbs of finding: a report only with a complement or a finder (\"found the body\" is none).",
