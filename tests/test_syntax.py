@@ -172,6 +172,11 @@ def test_no_rule_climbs_a_tree_by_itself():
     # the parse makes the opening participle the root: the clause after its comma is still main
     ("fr", "Poursuivi pour fraude, le dirigeant nie les faits.", ["nie", "dirigeant"], []),
     ("fr", "Poursuivi pour fraude, le dirigeant a affirmé qu'il n'avait rien volé.", ["affirmé"], ["volé"]),
+    # a clause headed by an adjective (or by a verb the tagger read as a noun) is still a clause
+    ("fr", "Il a dit que le projet était probablement coûteux.", ["dit"], ["probablement", "coûteux"]),
+    ("en", "The minister said the plan was probably too costly.", ["said"], ["probably", "costly"]),
+    ("fr", "La mairie, qui anticipe une forte affluence, a réservé une salle.", ["réservé", "mairie"], ["anticipe"]),
+    ("fr", "Le projet est probablement coûteux.", ["probablement", "coûteux"], []),
 ])
 def test_main_clause_mask(lang, text, main, subordinate):
     """A token is in the main clause when its clause hangs from the root through coordination or

@@ -31,6 +31,9 @@ def tail_incise_at(doc, i: int) -> bool:
     return tail_incise(cols, _Tree(cols), i)
 
 
+_CLAUSAL = ("acl", "advcl", "ccomp", "csubj", "xcomp", "relcl")
+
+
 class _Tree:
     """A parse's heads, labels and "climbs on" flags as plain lists (from ``tokens.columns``): the
     clause walks below visit every token's heads, and spaCy makes a new Token object at every step."""
@@ -38,8 +41,11 @@ class _Tree:
     def __init__(self, cols):
         self.heads = cols.head
         self.deps = cols.dep
-        # Climbs on: not the root, and not a verb unless an auxiliary, copula or fixed word.
-        self.passes = [d != "ROOT" and (p != "VERB" or d.split(":")[0] in ("aux", "cop", "fixed"))
+        # Climbs on: not the root, not the head of a clausal dependent whatever its tag ("qu'il
+        # était probablement coûteux": "coûteux" heads the clause; "qui anticipe" read as a
+        # noun), and not a verb unless an auxiliary, copula or fixed word.
+        self.passes = [d != "ROOT" and d.split(":")[0] not in _CLAUSAL and
+                       (p != "VERB" or d.split(":")[0] in ("aux", "cop", "fixed"))
                        for p, d in zip(cols.pos, self.deps)]
 
     def clause_head(self, i: int) -> int:
