@@ -92,8 +92,9 @@ _GROUP_DEPS = ("aux", "cop", "expl", "nsubj", "flat", "advmod")  # "a-t-il égal
 
 
 def _finite(cols, k: int) -> bool:
-    """A finite verb, or one the tagger took for an infinitive though no infinitive ends so
-    ("…, anticipe l'Observatoire"; ``attribution.tree.misread_infinitive``)."""
+    """A finite verb, or one the tagger took for an infinitive though no French infinitive ends so
+    ("…, anticipe l'Observatoire"; ``attribution.tree.misread_infinitive``; in English a base form
+    after the comma is a present tense: "…, say officials")."""
     form = cols.morph(k, "VerbForm")
     return "Fin" in form or "Inf" in form and not cols.lower[k].endswith(INFINITIVE_ENDINGS)
 
