@@ -91,12 +91,17 @@ def _parse_main(doc) -> list[bool]:
 _GROUP_DEPS = ("aux", "cop", "expl", "nsubj", "flat", "advmod")  # "a-t-il également affirmé"
 
 
+def misread_infinitive(verb_form, word: str) -> bool:
+    """Tagged an infinitive (``verb_form``: the token's VerbForm values) though no French
+    infinitive ends so: "…, anticipe l'Observatoire" ("anticipe" is finite)."""
+    return "Inf" in verb_form and not word.endswith(INFINITIVE_ENDINGS)
+
+
 def _finite(cols, k: int) -> bool:
-    """A finite verb, or one the tagger took for an infinitive though no French infinitive ends so
-    ("…, anticipe l'Observatoire"; ``attribution.tree.misread_infinitive``; in English a base form
-    after the comma is a present tense: "…, say officials")."""
+    """A finite verb, or a misread infinitive (in English a base form after the comma is a present
+    tense: "…, say officials")."""
     form = cols.morph(k, "VerbForm")
-    return "Fin" in form or "Inf" in form and not cols.lower[k].endswith(INFINITIVE_ENDINGS)
+    return "Fin" in form or misread_infinitive(form, cols.lower[k])
 
 
 def tail_incise(cols, tree: _Tree, verb: int) -> bool:

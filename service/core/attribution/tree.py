@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from itertools import chain, islice
 
+from service.core import clauses
 from service.core.attribution.words import words
-from service.core.clauses import INFINITIVE_ENDINGS
 from service.core.syntax import ancestors, climb, root_of
 
 SUBJECT_DEPS = ("nsubj", "nsubj:pass", "nsubjpass", "expl:subj", "csubj")
@@ -100,16 +100,15 @@ def misread_participle(tok) -> bool:
 
 
 def misread_infinitive(tok) -> bool:
-    """A French verb the tagger took for an infinitive though no infinitive ends so: "P, anticipe
-    l'Observatoire" ("anticipe" is finite)."""
-    return tok.lang_ == "fr" and "Inf" in tok.morph.get("VerbForm") and not tok.lower_.endswith(INFINITIVE_ENDINGS)
+    """A French verb the tagger took for an infinitive (``clauses.misread_infinitive``)."""
+    return tok.lang_ == "fr" and clauses.misread_infinitive(tok.morph.get("VerbForm"), tok.lower_)
 
 
 def non_finite(verb, cue) -> bool:
     """An infinitive cue ("pour justifier", "declined to comment", "avoir été menacée")."""
     doc = verb.doc
     first = doc[group_start(verb, cue)]
-    return infinitive(first) and first.lower_.endswith(INFINITIVE_ENDINGS[:4]) or (
+    return infinitive(first) and not clauses.misread_infinitive(first.morph.get("VerbForm"), first.lower_) or (
         first.tag_ == "VB" and first.i > 0 and doc[first.i - 1].lower_ == "to") or first.tag_ == "TO"
 
 
